@@ -1,0 +1,48 @@
+# footfall — the two commands a user needs are `make demo` and `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: all bootstrap build build-asan test unit-test asan-test e2e-test demo bench lint format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOOTFALL_WERROR=ON $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFOOTFALL_WERROR=ON -DFOOTFALL_SANITIZE=ON $(CMAKE_FLAGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+build-asan: $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD)
+
+# Everything: format check, the release build's unit and end-to-end tests, then the unit tests
+# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: bootstrap
+	@scripts/check-format
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure --timeout 300
+	$(MAKE) build-asan
+	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 300 -L unit
+
+demo: bootstrap build
+	scripts/demo
+
+bench: bootstrap build
+	scripts/bench
+
+lint:
+	@scripts/check-format
+	@scripts/lint
+
+format:
+	git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

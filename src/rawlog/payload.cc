@@ -1,0 +1,60 @@
+#include "rawlog/payload.h"
+
+#include "base/bytes.h"
+#include "rawlog/format.h"
+
+namespace footfall::rawlog {
+
+void EncodePayload(const CollectorPayload& p, std::string* out) {
+  out->push_back(static_cast<char>(kPayloadVersion));
+  PutFixed64(out, static_cast<uint64_t>(p.timestamp));
+  for (const std::string* s :
+       {&p.ip, &p.method, &p.path, &p.query, &p.body, &p.content_type, &p.user_agent, &p.referer,
+        &p.hostname, &p.network_userid, &p.collector}) {
+    PutLengthPrefixed(out, *s);
+  }
+  PutVarint64(out, p.headers.size());
+  for (const auto& [name, value] : p.headers) {
+    PutLengthPrefixed(out, name);
+    PutLengthPrefixed(out, value);
+  }
+}
+
+std::string EncodePayload(const CollectorPayload& p) {
+  std::string out;
+  out.reserve(64 + p.query.size() + p.body.size() + p.user_agent.size() + p.referer.size());
+  EncodePayload(p, &out);
+  return out;
+}
+
+Result<CollectorPayload> DecodePayload(std::string_view record) {
+  ByteReader r(record);
+  const auto version = r.Byte();
+  if (!version) return Corruption("empty collector payload");
+  if (*version != kPayloadVersion) {
+    return Corruption("unknown collector payload version " + std::to_string(*version));
+  }
+  CollectorPayload p;
+  const auto ts = r.Fixed64();
+  if (!ts) return Corruption("collector payload ends inside its timestamp");
+  p.timestamp = static_cast<Micros>(*ts);
+  for (std::string* s : {&p.ip, &p.method, &p.path, &p.query, &p.body, &p.content_type,
+                         &p.user_agent, &p.referer, &p.hostname, &p.network_userid, &p.collector}) {
+    const auto v = r.LengthPrefixed();
+    if (!v) return Corruption("collector payload ends inside a field");
+    s->assign(*v);
+  }
+  const auto n = r.Varint64();
+  if (!n || *n > r.remaining()) return Corruption("collector payload has a bad header count");
+  p.headers.reserve(*n);
+  for (uint64_t i = 0; i < *n; ++i) {
+    const auto name = r.LengthPrefixed();
+    const auto value = name ? r.LengthPrefixed() : std::nullopt;
+    if (!value) return Corruption("collector payload ends inside a header");
+    p.headers.emplace_back(std::string(*name), std::string(*value));
+  }
+  if (!r.empty()) return Corruption("collector payload has trailing bytes");
+  return p;
+}
+
+}  // namespace footfall::rawlog

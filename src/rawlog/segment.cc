@@ -1,0 +1,329 @@
+#include "rawlog/segment.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include "base/bytes.h"
+#include "base/crc32c.h"
+#include "rawlog/format.h"
+
+namespace footfall::rawlog {
+namespace {
+
+std::string Join(const std::string& dir, std::string_view name) {
+  std::string p = dir;
+  if (!p.empty() && p.back() != '/') p += '/';
+  p += name;
+  return p;
+}
+
+Status MakeDirs(const std::string& dir) {
+  std::string partial;
+  for (size_t i = 0; i <= dir.size(); ++i) {
+    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
+      partial = dir.substr(0, i);
+      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+        return ErrnoError("cannot create directory " + partial);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status SyncDir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open directory " + dir);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoError("fsync of directory " + dir);
+  return Status::Ok();
+}
+
+std::string HeaderBytes() {
+  std::string h(kSegmentMagic);
+  PutFixed32(&h, kFormatVersion);
+  PutFixed32(&h, MaskCrc(Crc32c(h)));
+  return h;
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write to " + path);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// Checks the header; returns kCorruption naming `path` when it is not a segment.
+Status CheckHeader(std::string_view data, const std::string& path) {
+  if (data.size() < kSegmentHeaderSize || data.substr(0, kSegmentMagic.size()) != kSegmentMagic) {
+    return Corruption(path + ": not a footfall raw-log segment (bad magic)");
+  }
+  if (UnmaskCrc(DecodeFixed32(data.data() + 12)) != Crc32c(data.substr(0, 12))) {
+    return Corruption(path + ": segment header checksum mismatch");
+  }
+  const uint32_t version = DecodeFixed32(data.data() + 8);
+  if (version != kFormatVersion) {
+    return Corruption(path + ": unsupported raw-log format version " + std::to_string(version));
+  }
+  return Status::Ok();
+}
+
+// Length of the valid frame at `pos`, or 0 when the bytes there are not a whole, intact frame.
+uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
+  if (data.size() - pos < kRecordHeaderSize) return 0;
+  const uint32_t len = DecodeFixed32(data.data() + pos);
+  if (len == 0 || len > kMaxRecordSize || data.size() - pos - kRecordHeaderSize < len) return 0;
+  const std::string_view body = data.substr(pos + kRecordHeaderSize, len);
+  if (UnmaskCrc(DecodeFixed32(data.data() + pos + 4)) != Crc32c(body)) return 0;
+  return kRecordHeaderSize + len;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + path);
+  std::string data;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = ErrnoError("read " + path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+Status RenameSealed(const std::string& dir, const std::string& from, const std::string& to) {
+  ::chmod(from.c_str(), 0444);  // sealed segments are read-only forever
+  if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + from);
+  return SyncDir(dir);
+}
+
+}  // namespace
+
+std::string SegmentFileName(uint64_t number, bool sealed) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%012llu", static_cast<unsigned long long>(number));
+  std::string name(buf);
+  name += sealed ? kSealedSuffix : kActiveSuffix;
+  return name;
+}
+
+Result<std::vector<SegmentInfo>> ListSegments(const std::string& dir) {
+  std::vector<SegmentInfo> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return out;
+    return ErrnoError("cannot list " + dir);
+  }
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    bool sealed;
+    if (name.ends_with(kSealedSuffix)) {
+      sealed = true;
+    } else if (name.ends_with(kActiveSuffix)) {
+      sealed = false;
+    } else {
+      continue;
+    }
+    const std::string_view stem = name.substr(0, name.size() - (sealed ? 4 : 5));
+    if (stem.size() != 12 || !std::all_of(stem.begin(), stem.end(), ::isdigit)) continue;
+    SegmentInfo info;
+    info.number = std::stoull(std::string(stem));
+    info.path = Join(dir, name);
+    info.sealed = sealed;
+    struct stat st {};
+    if (::stat(info.path.c_str(), &st) == 0) info.size = static_cast<uint64_t>(st.st_size);
+    out.push_back(std::move(info));
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end(),
+            [](const SegmentInfo& a, const SegmentInfo& b) { return a.number < b.number; });
+  return out;
+}
+
+Result<uint64_t> NextSegmentNumber(const std::string& dir) {
+  FOOTFALL_ASSIGN_OR_RETURN(auto segments, ListSegments(dir));
+  return segments.empty() ? 1 : segments.back().number + 1;
+}
+
+Result<DirLock> DirLock::Acquire(const std::string& dir) {
+  FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
+  const std::string path = Join(dir, kLockFile);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot open " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status(
+        StatusCode::kFailedPrecondition,
+        "raw log " + dir + " is in use by another footfall process (lock " + path + " is held)");
+  }
+  return DirLock(fd);
+}
+
+DirLock& DirLock::operator=(DirLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+DirLock::~DirLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FrameRecord(std::string_view body, std::string* out) {
+  PutFixed32(out, static_cast<uint32_t>(body.size()));
+  PutFixed32(out, MaskCrc(Crc32c(body)));
+  out->append(body);
+}
+
+ActiveSegment::ActiveSegment(std::string dir, uint64_t number, int fd)
+    : dir_(std::move(dir)),
+      path_(Join(dir_, SegmentFileName(number, false))),
+      number_(number),
+      fd_(fd),
+      size_(kSegmentHeaderSize) {}
+
+ActiveSegment::ActiveSegment(ActiveSegment&& other) noexcept
+    : dir_(std::move(other.dir_)),
+      path_(std::move(other.path_)),
+      number_(other.number_),
+      fd_(other.fd_),
+      size_(other.size_) {
+  other.fd_ = -1;
+}
+
+ActiveSegment& ActiveSegment::operator=(ActiveSegment&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    dir_ = std::move(other.dir_);
+    path_ = std::move(other.path_);
+    number_ = other.number_;
+    fd_ = other.fd_;
+    size_ = other.size_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+ActiveSegment::~ActiveSegment() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool ActiveSegment::empty() const { return size_ <= kSegmentHeaderSize; }
+
+Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t number) {
+  FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
+  const std::string path = Join(dir, SegmentFileName(number, false));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot create segment " + path);
+  ActiveSegment seg(dir, number, fd);
+  FOOTFALL_RETURN_IF_ERROR(WriteAll(fd, HeaderBytes(), path));
+  // The header and the directory entry must be durable before any record is acknowledged.
+  if (::fdatasync(fd) != 0) return ErrnoError("fdatasync " + path);
+  FOOTFALL_RETURN_IF_ERROR(SyncDir(dir));
+  return seg;
+}
+
+Status ActiveSegment::AppendFramed(std::string_view frames) {
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  Status s = WriteAll(fd_, frames, path_);
+  if (!s.ok()) {
+    // Leave no partial frame behind: the next append must start on a frame boundary.
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      return ErrnoError("cannot undo a failed append to " + path_);
+    }
+    return s;
+  }
+  size_ += frames.size();
+  return Status::Ok();
+}
+
+Status ActiveSegment::Sync() {
+  if (fd_ >= 0 && ::fdatasync(fd_) != 0) return ErrnoError("fdatasync " + path_);
+  return Status::Ok();
+}
+
+Status ActiveSegment::Seal() {
+  const std::string& from = path_;
+  const std::string to = Join(dir_, SegmentFileName(number_, true));
+  if (fd_ < 0) return FailedPrecondition("segment " + from + " is closed");
+  if (::fsync(fd_) != 0) return ErrnoError("fsync " + from);
+  ::close(fd_);
+  fd_ = -1;
+  return RenameSealed(dir_, from, to);
+}
+
+Result<SegmentReader> SegmentReader::Open(const std::string& path) {
+  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  FOOTFALL_RETURN_IF_ERROR(CheckHeader(data, path));
+  SegmentReader reader(path, std::move(data));
+  reader.pos_ = kSegmentHeaderSize;
+  return reader;
+}
+
+Result<std::optional<std::string_view>> SegmentReader::Next() {
+  if (pos_ == data_.size()) return std::optional<std::string_view>();
+  const uint64_t frame = ValidFrameAt(data_, pos_);
+  if (frame == 0) {
+    return Corruption(path_ + ": damaged record at offset " + std::to_string(pos_) + " of " +
+                      std::to_string(data_.size()) + " bytes");
+  }
+  const std::string_view body(data_.data() + pos_ + kRecordHeaderSize, frame - kRecordHeaderSize);
+  pos_ += frame;
+  return std::optional<std::string_view>(body);
+}
+
+Status SealRecovered(const std::string& dir, uint64_t number) {
+  const std::string from = Join(dir, SegmentFileName(number, false));
+  struct stat st {};
+  if (::stat(from.c_str(), &st) != 0) return ErrnoError("cannot stat " + from);
+  if (static_cast<uint64_t>(st.st_size) <= kSegmentHeaderSize) {
+    if (::unlink(from.c_str()) != 0) return ErrnoError("cannot remove empty segment " + from);
+    return SyncDir(dir);
+  }
+  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + from);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoError("fsync " + from);
+  return RenameSealed(dir, from, Join(dir, SegmentFileName(number, true)));
+}
+
+Result<uint64_t> TruncateTornTail(const std::string& path) {
+  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  uint64_t keep = 0;
+  if (CheckHeader(data, path).ok()) {
+    keep = kSegmentHeaderSize;
+    while (const uint64_t frame = ValidFrameAt(data, keep)) keep += frame;
+  }
+  if (keep == data.size()) return uint64_t{0};
+  if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+    return ErrnoError("cannot truncate torn tail of " + path);
+  }
+  return static_cast<uint64_t>(data.size() - keep);
+}
+
+}  // namespace footfall::rawlog

@@ -1,0 +1,122 @@
+#include "rawlog/segment.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "base/temp_dir.h"
+#include "rawlog/format.h"
+
+namespace footfall::rawlog {
+namespace {
+
+std::vector<std::string> ReadAll(const std::string& path) {
+  auto reader = SegmentReader::Open(path);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<std::string> out;
+  for (;;) {
+    auto rec = reader->Next();
+    EXPECT_TRUE(rec.ok()) << rec.status().ToString();
+    if (!rec.ok() || !*rec) break;
+    out.emplace_back(**rec);
+  }
+  return out;
+}
+
+std::string WriteSegment(const std::string& dir, uint64_t number,
+                         const std::vector<std::string>& records, bool seal) {
+  auto seg = ActiveSegment::Create(dir, number);
+  EXPECT_TRUE(seg.ok()) << seg.status().ToString();
+  std::string frames;
+  for (const auto& r : records) FrameRecord(r, &frames);
+  EXPECT_TRUE(seg->AppendFramed(frames).ok());
+  EXPECT_TRUE(seg->Sync().ok());
+  if (seal) {
+    EXPECT_TRUE(seg->Seal().ok());
+  }
+  return dir + "/" + SegmentFileName(number, seal);
+}
+
+TEST(Segment, NamesAndListing) {
+  TempDir tmp;
+  EXPECT_EQ(SegmentFileName(42, true), "000000000042.seg");
+  EXPECT_EQ(SegmentFileName(42, false), "000000000042.open");
+  EXPECT_TRUE(ListSegments(tmp.Sub("missing"))->empty());
+  WriteSegment(tmp.path(), 2, {"b"}, true);
+  WriteSegment(tmp.path(), 1, {"a"}, true);
+  WriteSegment(tmp.path(), 3, {"c"}, false);
+  std::ofstream(tmp.Sub("notes.txt")) << "ignored";
+  std::ofstream(tmp.Sub("12.seg")) << "ignored: bad name";
+  auto list = ListSegments(tmp.path());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].number, 1u);
+  EXPECT_TRUE((*list)[1].sealed);
+  EXPECT_FALSE((*list)[2].sealed);
+  EXPECT_EQ(*NextSegmentNumber(tmp.path()), 4u);
+}
+
+TEST(Segment, WritesAndReadsRecords) {
+  TempDir tmp;
+  const std::vector<std::string> records = {"one", std::string(100000, 'x'), "three"};
+  const std::string path = WriteSegment(tmp.path(), 1, records, true);
+  EXPECT_EQ(ReadAll(path), records);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0222, 0u) << "sealed segments are read-only";
+}
+
+TEST(Segment, FlippedBitIsCorruptionWithOffset) {
+  TempDir tmp;
+  const std::string path = WriteSegment(tmp.path(), 1, {"first", "second"}, false);
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(kSegmentHeaderSize + kRecordHeaderSize + 5 +
+                                      kRecordHeaderSize + 2));
+  f.put('X');
+  f.close();
+  auto reader = SegmentReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(**reader->Next(), "first");
+  auto bad = reader->Next();
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+}
+
+TEST(Segment, NotASegment) {
+  TempDir tmp;
+  std::ofstream(tmp.Sub("x.seg")) << "hello, this is not a segment";
+  EXPECT_EQ(SegmentReader::Open(tmp.Sub("x.seg")).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(SegmentReader::Open(tmp.Sub("none.seg")).status().code(), StatusCode::kIoError);
+}
+
+TEST(Segment, TruncatesEveryTornTail) {
+  TempDir tmp;
+  const std::string path = WriteSegment(tmp.path(), 1, {"alpha", "beta", "gamma"}, false);
+  std::ifstream in(path, std::ios::binary);
+  const std::string full((std::istreambuf_iterator<char>(in)), {});
+  const uint64_t two_records = kSegmentHeaderSize + 2 * kRecordHeaderSize + 5 + 4;
+  // Every cut inside the third frame recovers exactly the first two records.
+  for (uint64_t cut = two_records + 1; cut < full.size(); ++cut) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << full.substr(0, cut);
+    auto removed = TruncateTornTail(path);
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(*removed, cut - two_records);
+    EXPECT_EQ(ReadAll(path), (std::vector<std::string>{"alpha", "beta"}));
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << full;
+  EXPECT_EQ(*TruncateTornTail(path), 0u);
+}
+
+TEST(Segment, DirLockIsExclusive) {
+  TempDir tmp;
+  auto a = DirLock::Acquire(tmp.path());
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(DirLock::Acquire(tmp.path()).status().code(), StatusCode::kFailedPrecondition);
+  { DirLock released = std::move(a).value(); }
+  EXPECT_TRUE(DirLock::Acquire(tmp.path()).ok());
+}
+
+}  // namespace
+}  // namespace footfall::rawlog
