@@ -84,6 +84,18 @@ std::string FormatIso8601(Micros t) {
   return buf;
 }
 
+std::string FormatTimestampSql(Micros t) {
+  const int64_t day = DayNumber(t);
+  const Micros in_day = t - day * kMicrosPerDay;
+  const int64_t secs = in_day / kMicrosPerSecond;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld:%02lld.%06lld", FormatDate(t).c_str(),
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60),
+                static_cast<long long>(in_day % kMicrosPerSecond));
+  return buf;
+}
+
 Result<Micros> ParseIso8601(std::string_view s) {
   const auto bad = [&] {
     return InvalidArgument("'" + std::string(s) +

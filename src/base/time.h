@@ -18,6 +18,8 @@ Micros NowMicros();
 // "2026-11-26T09:15:02.123456Z" (microseconds shown only when non-zero, as milliseconds when
 // they are a whole number of milliseconds).
 std::string FormatIso8601(Micros t);
+// "2026-11-26 09:15:02.123456": fixed width, so it sorts as text; what SQL tables store.
+std::string FormatTimestampSql(Micros t);
 // "2026-11-26".
 std::string FormatDate(Micros t);
 // Days since the epoch of the UTC day holding `t` (floor, also before 1970).

@@ -15,7 +15,7 @@ namespace footfall::rawlog {
 
 class LogWriter::Impl {
  public:
-  Impl(std::string dir, LogOptions options, DirLock lock, uint64_t next_number)
+  Impl(std::string dir, LogOptions options, FileLock lock, uint64_t next_number)
       : dir_(std::move(dir)),
         options_(options),
         lock_(std::move(lock)),
@@ -186,7 +186,7 @@ class LogWriter::Impl {
   // Constant after construction.
   const std::string dir_;
   const LogOptions options_;
-  DirLock lock_;
+  FileLock lock_;
 
   // Owned by the writer thread.
   uint64_t next_number_;
@@ -212,7 +212,7 @@ LogWriter::LogWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LogWriter::~LogWriter() = default;
 
 Result<std::unique_ptr<LogWriter>> LogWriter::Open(const std::string& dir, LogOptions options) {
-  FOOTFALL_ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(dir));
+  FOOTFALL_ASSIGN_OR_RETURN(FileLock lock, LockRawLog(dir));
   FOOTFALL_ASSIGN_OR_RETURN(auto segments, ListSegments(dir));
   for (const SegmentInfo& seg : segments) {
     if (seg.sealed) continue;

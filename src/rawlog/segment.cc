@@ -24,19 +24,6 @@ std::string Join(const std::string& dir, std::string_view name) {
   return p;
 }
 
-Status MakeDirs(const std::string& dir) {
-  std::string partial;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      partial = dir.substr(0, i);
-      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-        return ErrnoError("cannot create directory " + partial);
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 Status SyncDir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot open directory " + dir);
@@ -166,31 +153,10 @@ Result<uint64_t> NextSegmentNumber(const std::string& dir) {
   return segments.empty() ? 1 : segments.back().number + 1;
 }
 
-Result<DirLock> DirLock::Acquire(const std::string& dir) {
+Result<FileLock> LockRawLog(const std::string& dir) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
-  const std::string path = Join(dir, kLockFile);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot open " + path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return Status(
-        StatusCode::kFailedPrecondition,
-        "raw log " + dir + " is in use by another footfall process (lock " + path + " is held)");
-  }
-  return DirLock(fd);
-}
-
-DirLock& DirLock::operator=(DirLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-DirLock::~DirLock() {
-  if (fd_ >= 0) ::close(fd_);
+  return FileLock::TryAcquire(Join(dir, kLockFile),
+                              "raw log " + dir + " is in use by another footfall process");
 }
 
 void FrameRecord(std::string_view body, std::string* out) {

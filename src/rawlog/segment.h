@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_lock.h"
 #include "base/status.h"
 
 namespace footfall::rawlog {
@@ -28,19 +29,9 @@ Result<std::vector<SegmentInfo>> ListSegments(const std::string& dir);
 // The next free segment number in `dir` (1 for an empty log).
 Result<uint64_t> NextSegmentNumber(const std::string& dir);
 
-// An exclusive advisory lock (flock) on `dir/LOCK`, held for the object's lifetime. It marks the
-// one process that may add segments to a raw log.
-class DirLock {
- public:
-  static Result<DirLock> Acquire(const std::string& dir);
-  DirLock(DirLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  DirLock& operator=(DirLock&& other) noexcept;
-  ~DirLock();
-
- private:
-  explicit DirLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// Locks `dir/LOCK` (creating `dir`), marking the one process that may add segments to the raw
+// log in `dir`; held while the returned lock lives.
+Result<FileLock> LockRawLog(const std::string& dir);
 
 // One segment being written: created as `.open`, records appended, then sealed (renamed to
 // `.seg`, after which it is never written again). Appended bytes are visible to a reader of

@@ -111,11 +111,11 @@ TEST(Segment, TruncatesEveryTornTail) {
 
 TEST(Segment, DirLockIsExclusive) {
   TempDir tmp;
-  auto a = DirLock::Acquire(tmp.path());
+  auto a = LockRawLog(tmp.path());
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(DirLock::Acquire(tmp.path()).status().code(), StatusCode::kFailedPrecondition);
-  { DirLock released = std::move(a).value(); }
-  EXPECT_TRUE(DirLock::Acquire(tmp.path()).ok());
+  EXPECT_EQ(LockRawLog(tmp.path()).status().code(), StatusCode::kFailedPrecondition);
+  { FileLock released = std::move(a).value(); }
+  EXPECT_TRUE(LockRawLog(tmp.path()).ok());
 }
 
 }  // namespace

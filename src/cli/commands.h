@@ -1,0 +1,38 @@
+// footfall's subcommands. Each returns the process exit code: 0 success, 1 failure at run time
+// (the message already printed), 2 bad usage.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "pipeline/config.h"
+
+namespace footfall::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Prints "footfall <command>: <message>" to stderr and returns kExitFailure.
+int Fail(const std::string& command, const std::string& message);
+
+int Collect(const pipeline::Config& config);
+int Serve(const pipeline::Config& config);
+int Run(const pipeline::Config& config, bool demo);
+int Batch(const pipeline::Config& config);
+int Sql(const pipeline::Config& config, const std::string& query, const std::string& format);
+int ShowStatus(const pipeline::Config& config, const std::string& format);
+
+struct GenArgs {
+  uint64_t events = 10000;
+  uint64_t seed = 1;
+  std::string target;  // http://host:port
+  std::string raw;     // a data directory: sealed segments go into <raw>/raw/
+  std::string start;   // ISO time of the first session; default: `days` days before now
+  double days = 1;     // span the sessions start over
+  std::string app_id = "shop";
+};
+int Gen(const pipeline::Config& config, const GenArgs& args);
+
+}  // namespace footfall::cli

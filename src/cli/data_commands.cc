@@ -1,0 +1,109 @@
+// The commands that work on the data directory and exit: batch, sql, gen, status.
+#include <cstdio>
+#include <iostream>
+
+#include "base/log.h"
+#include "cli/commands.h"
+#include "pipeline/batch.h"
+#include "pipeline/gen.h"
+#include "pipeline/status.h"
+#include "serving/format.h"
+#include "serving/query.h"
+
+namespace footfall::cli {
+
+int Fail(const std::string& command, const std::string& message) {
+  std::cerr << "footfall " << command << ": " << message << "\n";
+  return kExitFailure;
+}
+
+pipeline::BatchOptions BatchOptionsFrom(const pipeline::Config& config) {
+  pipeline::BatchOptions options;
+  options.data_dir = config.data_dir;
+  options.sessions.inactivity_timeout = config.session_timeout;
+  options.events_table_cap = config.events_table_cap;
+  options.keep_versions = config.keep_versions;
+  return options;
+}
+
+int Batch(const pipeline::Config& config) {
+  auto report = pipeline::RunBatch(BatchOptionsFrom(config));
+  if (!report.ok()) return Fail("batch", report.status().ToString());
+  std::printf(
+      "published version %lld: %llu segments (watermark %llu), %llu raw records, %llu events "
+      "(%llu duplicates removed), %llu bad rows, %llu sessions in %.2f s\n",
+      static_cast<long long>(report->version), static_cast<unsigned long long>(report->segments),
+      static_cast<unsigned long long>(report->watermark_segment),
+      static_cast<unsigned long long>(report->raw_records),
+      static_cast<unsigned long long>(report->events),
+      static_cast<unsigned long long>(report->duplicates),
+      static_cast<unsigned long long>(report->bad_rows),
+      static_cast<unsigned long long>(report->sessions),
+      static_cast<double>(report->duration) / kMicrosPerSecond);
+  return kExitOk;
+}
+
+int Sql(const pipeline::Config& config, const std::string& query, const std::string& format) {
+  auto parsed = serving::ParseOutputFormat(format);
+  if (!parsed.ok()) return Fail("sql", parsed.status().message());
+  auto store = serving::ReadOnlyStore::OpenCurrent(config.data_dir + "/serving");
+  if (!store.ok()) return Fail("sql", store.status().message());
+  auto result = (*store)->Query(query);
+  if (!result.ok()) return Fail("sql", result.status().message());
+  std::cout << serving::FormatResult(*result, *parsed);
+  return kExitOk;
+}
+
+int Gen(const pipeline::Config& config, const GenArgs& args) {
+  pipeline::TrafficOptions options;
+  options.events = args.events;
+  options.seed = args.seed;
+  options.app_id = args.app_id;
+  options.span = static_cast<Micros>(args.days * static_cast<double>(kMicrosPerDay));
+  if (!args.start.empty()) {
+    auto start = ParseIso8601(args.start);
+    if (!start.ok()) return Fail("gen", "--start: " + start.status().message());
+    options.start = *start;
+  } else {
+    // Whole minutes, so that two runs in the same minute with the same seed match.
+    options.start = (NowMicros() - options.span) / (60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
+  }
+  const Micros began = NowMicros();
+  bool progress_shown = false;
+  const auto progress = [&](uint64_t done) {
+    std::fprintf(stderr, "\rfootfall gen: %llu/%llu events", static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(args.events));
+    progress_shown = true;
+  };
+  const auto end_progress = [&] {
+    if (progress_shown) std::fprintf(stderr, "\n");
+  };
+  if (!args.raw.empty()) {
+    auto segments = pipeline::WriteTrafficToRawLog(options, args.raw + "/raw",
+                                                   config.segment_max_bytes, progress);
+    end_progress();
+    if (!segments.ok()) return Fail("gen", segments.status().ToString());
+    std::printf("wrote %llu events into %llu sealed segments under %s/raw in %.2f s\n",
+                static_cast<unsigned long long>(args.events),
+                static_cast<unsigned long long>(*segments), args.raw.c_str(),
+                static_cast<double>(NowMicros() - began) / kMicrosPerSecond);
+    return kExitOk;
+  }
+  options.realtime = args.start.empty();
+  Status s = pipeline::SendTrafficOverHttp(options, args.target, progress);
+  end_progress();
+  if (!s.ok()) return Fail("gen", s.ToString());
+  std::printf("sent %llu events to %s in %.2f s\n", static_cast<unsigned long long>(args.events),
+              args.target.c_str(), static_cast<double>(NowMicros() - began) / kMicrosPerSecond);
+  return kExitOk;
+}
+
+int ShowStatus(const pipeline::Config& config, const std::string& format) {
+  auto status = pipeline::ReadDataStatus(config.data_dir);
+  if (!status.ok()) return Fail("status", status.status().ToString());
+  std::cout << (format == "json" ? pipeline::DataStatusJson(*status) + "\n"
+                                 : pipeline::DataStatusText(*status));
+  return kExitOk;
+}
+
+}  // namespace footfall::cli

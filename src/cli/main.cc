@@ -1,0 +1,146 @@
+// footfall: a clickstream analytics pipeline in one binary. See README.md for a tour.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/signals.h"
+#include "pipeline/config.h"
+
+namespace footfall::cli {
+namespace {
+
+struct CommonOptions {
+  std::string data_dir;
+  std::string config_path;
+};
+
+void AddCommon(CLI::App* cmd, CommonOptions* common) {
+  cmd->add_option("--data", common->data_dir, "Data directory (default ./footfall-data)");
+  cmd->add_option("--config", common->config_path,
+                  "YAML config file (footfall config --print-defaults)");
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "footfall — a self-hosted clickstream analytics pipeline: a Snowplow-compatible collector, "
+      "an immutable raw log, batch views and SQL serving, in one binary."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "footfall 0.1.0");
+  CommonOptions common;
+
+  auto* run =
+      app.add_subcommand("run", "Everything in one process: collector, batch rebuilds, API");
+  bool demo = false;
+  int run_collector_port = -1, run_ui_port = -1;
+  run->add_option("--collector-port", run_collector_port, "Collector port (0 = pick a free one)")
+      ->check(CLI::Range(0, 65535));
+  run->add_option("--ui-port", run_ui_port, "API port (0 = pick a free one)")
+      ->check(CLI::Range(0, 65535));
+  run->add_flag("--demo", demo, "Also generate realistic traffic into itself");
+  AddCommon(run, &common);
+
+  auto* collect =
+      app.add_subcommand("collect", "The collector alone: tracker endpoints -> raw log");
+  int collect_port = -1;
+  collect->add_option("--port", collect_port, "Port (0 = pick a free one)")
+      ->check(CLI::Range(0, 65535));
+  AddCommon(collect, &common);
+
+  auto* enrich = app.add_subcommand("enrich", "Enrich sealed raw segments into the Parquet lake");
+  AddCommon(enrich, &common);
+
+  auto* batch =
+      app.add_subcommand("batch", "Rebuild every view from the raw log; publish a version");
+  AddCommon(batch, &common);
+
+  auto* serve = app.add_subcommand("serve", "The JSON API over the current serving version");
+  int serve_port = -1;
+  serve->add_option("--port", serve_port, "Port (0 = pick a free one)")
+      ->check(CLI::Range(0, 65535));
+  AddCommon(serve, &common);
+
+  auto* sql = app.add_subcommand("sql", "Run a read-only SQL query on the current serving store");
+  std::string query, format = "table";
+  sql->add_option("query", query, "One SELECT statement")->required();
+  sql->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  AddCommon(sql, &common);
+
+  auto* gen = app.add_subcommand("gen", "Synthetic traffic, over HTTP or straight into a raw log");
+  GenArgs gen_args;
+  gen->add_option("--events", gen_args.events, "Number of events")->check(CLI::PositiveNumber);
+  gen->add_option("--seed", gen_args.seed, "Random seed: the same seed gives the same traffic");
+  auto* target = gen->add_option("--target", gen_args.target, "Collector URL, http://host:port");
+  auto* raw = gen->add_option("--raw", gen_args.raw,
+                              "Data directory: write sealed segments into DATA_DIR/raw/");
+  target->excludes(raw);
+  gen->add_option("--start", gen_args.start, "ISO time of the first session (default: now - days)");
+  gen->add_option("--days", gen_args.days, "Days the sessions spread over")
+      ->check(CLI::Range(0.0, 3650.0));
+  gen->add_option("--app-id", gen_args.app_id, "Application id of the events");
+  AddCommon(gen, &common);
+
+  auto* status = app.add_subcommand("status", "Segments, watermark, versions, lag, bad rows");
+  std::string status_format = "text";
+  status->add_option("--format", status_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  AddCommon(status, &common);
+
+  auto* config_cmd = app.add_subcommand("config", "Configuration helpers");
+  bool print_defaults = false;
+  config_cmd->add_flag("--print-defaults", print_defaults, "Print the default config as YAML");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (config_cmd->parsed()) {
+    if (!print_defaults) return Fail("config", "nothing to do: try --print-defaults");
+    std::cout << pipeline::DefaultConfigYaml();
+    return kExitOk;
+  }
+
+  pipeline::Config config;
+  if (!common.config_path.empty()) {
+    auto loaded = pipeline::LoadConfig(common.config_path);
+    if (!loaded.ok()) return Fail("config", loaded.status().message());
+    config = std::move(loaded).value();
+  }
+  if (!common.data_dir.empty()) config.data_dir = common.data_dir;
+  if (collect_port >= 0) config.collector_port = static_cast<uint16_t>(collect_port);
+  if (run_collector_port >= 0) config.collector_port = static_cast<uint16_t>(run_collector_port);
+  if (serve_port >= 0) config.ui_port = static_cast<uint16_t>(serve_port);
+  if (run_ui_port >= 0) config.ui_port = static_cast<uint16_t>(run_ui_port);
+
+  if (run->parsed()) return Run(config, demo);
+  if (collect->parsed()) return Collect(config);
+  if (serve->parsed()) return Serve(config);
+  if (batch->parsed()) return Batch(config);
+  if (sql->parsed()) return Sql(config, query, format);
+  if (gen->parsed()) {
+    if (gen_args.target.empty() && gen_args.raw.empty()) {
+      std::cerr << "footfall gen: say where the traffic goes: --target URL or --raw DATA_DIR\n";
+      return kExitUsage;
+    }
+    return Gen(config, gen_args);
+  }
+  if (status->parsed()) return ShowStatus(config, status_format);
+  if (enrich->parsed()) {
+    return Fail("enrich",
+                "the Parquet lake of enriched events is not in this version yet; `footfall batch` "
+                "enriches the raw log in memory and publishes the views");
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace footfall::cli
+
+int main(int argc, char** argv) {
+  footfall::cli::BlockShutdownSignals();
+  return footfall::cli::Main(argc, argv);
+}

@@ -1,0 +1,190 @@
+// The commands that run servers until SIGINT/SIGTERM: collect, serve, run.
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "base/log.h"
+#include "cli/commands.h"
+#include "cli/signals.h"
+#include "collector/collector.h"
+#include "http/server.h"
+#include "pipeline/gen.h"
+#include "pipeline/scheduler.h"
+#include "pipeline/status.h"
+#include "rawlog/log_writer.h"
+#include "rawlog/segment.h"
+#include "serving/api.h"
+
+namespace footfall::cli {
+
+pipeline::BatchOptions BatchOptionsFrom(const pipeline::Config& config);
+
+namespace {
+
+// History written into an empty raw log by `run --demo`, so the first version has a week to
+// show.
+constexpr uint64_t kDemoHistoryEvents = 150'000;
+constexpr double kDemoHistoryDays = 7;
+constexpr double kDemoLiveEventsPerSecond = 20;
+
+void PrintListening(const http::Server& server, std::string_view name) {
+  std::printf("listening on http://%s:%u %.*s\n", server.host().c_str(), server.port(),
+              static_cast<int>(name.size()), name.data());
+  std::fflush(stdout);
+}
+
+std::string Url(const http::Server& server) {
+  const std::string host = server.host() == "0.0.0.0" ? "127.0.0.1" : server.host();
+  return "http://" + host + ":" + std::to_string(server.port());
+}
+
+// The collector: a raw log writer and the tracker endpoints in front of it.
+struct CollectorStack {
+  std::unique_ptr<rawlog::LogWriter> log;
+  std::unique_ptr<collector::Collector> collector;
+  std::unique_ptr<http::Server> server;
+
+  Status Start(const pipeline::Config& config) {
+    rawlog::LogOptions log_options;
+    log_options.segment_max_bytes = config.segment_max_bytes;
+    log_options.seal_after = config.seal_after;
+    FOOTFALL_ASSIGN_OR_RETURN(log, rawlog::LogWriter::Open(config.data_dir + "/raw", log_options));
+    collector::CollectorOptions options;
+    options.cookie_domain = config.cookie_domain;
+    options.trust_forwarded_for = config.trust_forwarded_for;
+    rawlog::LogWriter* writer = log.get();
+    collector = std::make_unique<collector::Collector>(
+        options, [writer](std::string record, std::function<void(const footfall::Status&)> done) {
+          writer->Append(std::move(record), std::move(done));
+        });
+    http::ServerOptions server_options;
+    server_options.host = config.collector_host;
+    server_options.port = config.collector_port;
+    FOOTFALL_ASSIGN_OR_RETURN(server, http::Server::Start(server_options, collector->AsHandler()));
+    return Status::Ok();
+  }
+
+  // Stops accepting, answers what is in flight, then seals the active segment.
+  Status Stop() {
+    if (server) server->Stop();
+    return log ? log->Close() : Status::Ok();
+  }
+};
+
+Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, serving::Api* api) {
+  http::ServerOptions options;
+  options.host = config.ui_host;
+  options.port = config.ui_port;
+  return http::Server::Start(options, [api](http::Request&& req, http::Responder respond) {
+    api->Handle(std::move(req), std::move(respond));
+  });
+}
+
+std::string StatusJson(const std::string& data_dir) {
+  auto status = pipeline::ReadDataStatus(data_dir);
+  return status.ok() ? pipeline::DataStatusJson(*status)
+                     : "{\"error\":\"" + status.status().message() + "\"}";
+}
+
+}  // namespace
+
+int Collect(const pipeline::Config& config) {
+  CollectorStack stack;
+  if (Status s = stack.Start(config); !s.ok()) return Fail("collect", s.ToString());
+  PrintListening(*stack.server, "collector");
+  LogInfo("collect", "raw log in " + config.data_dir + "/raw; stop with Ctrl-C");
+  WaitForShutdownSignal();
+  LogInfo("collect", "stopping: answering requests in flight, sealing the active segment");
+  if (Status s = stack.Stop(); !s.ok()) return Fail("collect", s.ToString());
+  return kExitOk;
+}
+
+int Serve(const pipeline::Config& config) {
+  serving::Api api(
+      {config.data_dir + "/serving", [&] { return StatusJson(config.data_dir); }, nullptr});
+  auto ui = StartUi(config, &api);
+  if (!ui.ok()) return Fail("serve", ui.status().ToString());
+  PrintListening(**ui, "ui");
+  WaitForShutdownSignal();
+  (*ui)->Stop();
+  return kExitOk;
+}
+
+int Run(const pipeline::Config& config, bool demo) {
+  const std::string raw_dir = config.data_dir + "/raw";
+  if (demo) {
+    auto segments = rawlog::ListSegments(raw_dir);
+    if (segments.ok() && segments->empty()) {
+      LogInfo("run", "demo: writing a week of history into an empty raw log");
+      pipeline::TrafficOptions history;
+      history.seed = 1;
+      history.events = kDemoHistoryEvents;
+      history.span = static_cast<Micros>(kDemoHistoryDays * kMicrosPerDay);
+      history.start = NowMicros() - history.span;
+      auto written =
+          pipeline::WriteTrafficToRawLog(history, raw_dir, config.segment_max_bytes, nullptr);
+      if (!written.ok()) return Fail("run", written.status().ToString());
+    }
+  }
+
+  CollectorStack stack;
+  if (Status s = stack.Start(config); !s.ok()) return Fail("run", s.ToString());
+  rawlog::LogWriter* log = stack.log.get();
+  pipeline::BatchScheduler scheduler(BatchOptionsFrom(config), config.batch_interval,
+                                     [log] { return log->SealActive(); });
+  serving::Api api({config.data_dir + "/serving", [&] { return StatusJson(config.data_dir); },
+                    [&scheduler] { scheduler.Trigger(); }});
+  auto ui = StartUi(config, &api);
+  if (!ui.ok()) {
+    (void)stack.Stop();
+    return Fail("run", ui.status().ToString());
+  }
+  PrintListening(*stack.server, "collector");
+  PrintListening(**ui, "ui");
+  const std::string collector_url = Url(*stack.server), ui_url = Url(**ui);
+  std::printf(
+      "\nfootfall is running on %s.\n"
+      "  send events:   any Snowplow tracker, collector endpoint %s\n"
+      "  numbers:       curl '%s/api/v1/overview'\n"
+      "  status:        curl '%s/api/v1/status'\n"
+      "  SQL:           footfall sql --data %s \"SELECT * FROM traffic_daily\"\n"
+      "  rebuild now:   curl -X POST '%s/api/v1/batch'\n"
+      "Views are rebuilt every %lld s. Stop with Ctrl-C.\n",
+      config.data_dir.c_str(), collector_url.c_str(), ui_url.c_str(), ui_url.c_str(),
+      config.data_dir.c_str(), ui_url.c_str(),
+      static_cast<long long>(config.batch_interval / kMicrosPerSecond));
+  std::fflush(stdout);
+
+  const auto status = pipeline::ReadDataStatus(config.data_dir);
+  const bool has_version = status.ok() && status->version > 0;
+  scheduler.Start(/*run_now=*/!has_version || demo);
+
+  std::atomic<bool> stop{false};
+  std::thread live;
+  if (demo) {
+    live = std::thread([&] {
+      pipeline::TrafficOptions traffic;
+      traffic.seed = RandomSeed();
+      traffic.events = UINT64_MAX;
+      traffic.realtime = true;
+      pipeline::SendOptions send;
+      send.events_per_second = kDemoLiveEventsPerSecond;
+      send.stop = &stop;
+      Status s = pipeline::SendTrafficOverHttp(traffic, collector_url, nullptr, send);
+      if (!s.ok()) LogError("run", "demo traffic stopped: " + s.ToString());
+    });
+  }
+
+  WaitForShutdownSignal();
+  LogInfo("run", "stopping");
+  stop = true;
+  if (live.joinable()) live.join();
+  (*ui)->Stop();
+  scheduler.Stop();
+  if (Status s = stack.Stop(); !s.ok()) return Fail("run", s.ToString());
+  return kExitOk;
+}
+
+}  // namespace footfall::cli

@@ -1,0 +1,32 @@
+// The field registry: one list of the enriched event's fields, in order, with their types and
+// how to read each from an Event. Table writers (the serving store's `events` table, later the
+// Parquet writer) and docs/formats/enriched-event.md are built from it, so a field is added in
+// exactly one place besides the struct.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <variant>
+
+#include "event/event.h"
+
+namespace footfall::event {
+
+enum class FieldType { kString, kInt64, kDouble, kTimestamp };
+
+std::string_view FieldTypeName(FieldType type);
+
+// A field's value: monostate for NULL; timestamps as int64 microseconds UTC.
+using FieldValue = std::variant<std::monostate, int64_t, double, std::string_view>;
+
+struct Field {
+  std::string_view name;
+  FieldType type;
+  std::string_view description;
+  FieldValue (*get)(const Event&);
+};
+
+std::span<const Field> EventFields();
+
+}  // namespace footfall::event

@@ -1,0 +1,751 @@
+#include "http/server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <cassert>
+#include <charconv>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "base/log.h"
+#include "base/time.h"
+#include "http/date.h"
+
+// Threading model: one io_context run by N threads, and one strand per connection. Responders
+// are called from foreign threads (the raw-log writer's), so every connection needs an executor
+// to post its response back to; a strand is exactly that, and with a single io_context any idle
+// thread picks up any connection's work, so one slow handler or a burst on one connection does
+// not stall the others. An io_context per thread would save the strand's lock but pin each
+// connection to one thread; with requests dominated by fsync latency that lock is noise.
+//
+// Lifetime: connections (Session) hold the shared Core, which owns the io_context, so sockets
+// are always destroyed before it — even a connection kept alive after Stop() only by a
+// Responder that some handler still holds. After Stop() no work is posted to the io_context
+// (Core::stopped, checked under Core::mu), so nothing is queued that would keep a Session and
+// therefore the Core alive in a cycle.
+
+namespace footfall::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::string_view kComponent = "http";
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// After an answer that closes the connection, the server stops sending and drains what the
+// client still sends for this long (or this many bytes) before closing, so that the client
+// reads the answer instead of a reset caused by unread request bytes.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kDrainChunk = size_t{16} * 1024;
+
+// Parses one request straight into a Request, with no intermediate Beast field container.
+// Not reusable: a Session builds a fresh one (in place, no allocation) for every request.
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  RequestParser(Request* request, const ServerOptions& options)
+      : request_(request),
+        max_request_line_(options.max_request_line),
+        soft_body_limit_(options.soft_body_limit),
+        hard_body_limit_(options.hard_body_limit) {
+    header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    body_limit(static_cast<std::uint64_t>(options.hard_body_limit));
+  }
+
+  bool saw_request_line() const { return saw_request_line_; }
+  bool request_line_too_long() const { return request_line_too_long_; }
+  bool expects_continue() const { return expects_continue_; }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
+                       int version, error_code& ec) override {
+    saw_request_line_ = true;
+    // method SP target SP "HTTP/1.1" CRLF
+    if (method.size() + target.size() + 11 > max_request_line_) {
+      request_line_too_long_ = true;
+      ec = bhttp::error::bad_target;
+      return;
+    }
+    request_->method.assign(method.data(), method.size());
+    request_->target.assign(target.data(), target.size());
+    const std::string_view t = request_->target;
+    const size_t q = t.find('?');
+    request_->path.assign(t.substr(0, q));
+    request_->query.assign(q == std::string_view::npos ? std::string_view() : t.substr(q + 1));
+    request_->version = version;
+    request_->headers.reserve(16);
+  }
+
+  void on_response_impl(int, beast::string_view, int, error_code& ec) override {
+    ec = bhttp::error::bad_method;  // a request parser never sees a status line
+  }
+
+  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
+                     error_code&) override {
+    if (name == bhttp::field::expect && request_->version >= 11 &&
+        EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
+      expects_continue_ = true;
+    }
+    request_->headers.emplace_back(std::string(name_string.data(), name_string.size()),
+                                   std::string(value.data(), value.size()));
+  }
+
+  void on_header_impl(error_code&) override {}
+
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         error_code&) override {
+    if (content_length) {
+      request_->body.reserve(static_cast<size_t>(
+          std::min<std::uint64_t>(*content_length, static_cast<std::uint64_t>(hard_body_limit_))));
+    }
+  }
+
+  size_t on_body_impl(beast::string_view body, error_code&) override {
+    AppendBody(body);
+    return body.size();
+  }
+
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    AppendBody(body);
+    return body.size();
+  }
+
+  void on_finish_impl(error_code&) override {}
+
+  void AppendBody(beast::string_view piece) {
+    request_->body.append(piece.data(), piece.size());
+    if (request_->body.size() > soft_body_limit_) request_->body_over_soft_limit = true;
+  }
+
+  Request* const request_;
+  const size_t max_request_line_;
+  const size_t soft_body_limit_;
+  const size_t hard_body_limit_;
+  bool saw_request_line_ = false;
+  bool request_line_too_long_ = false;
+  bool expects_continue_ = false;
+};
+
+// The Date header value, formatted at most once a second per thread.
+std::string_view CurrentHttpDate() {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string cached;
+  const int64_t now = NowMicros() / kMicrosPerSecond;
+  if (now != cached_second) {
+    cached = FormatHttpDate(now);
+    cached_second = now;
+  }
+  return cached;
+}
+
+bool IsHeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
+
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (c <= ' ' || c >= 127 || c == ':' || c == '"' || c == '(' || c == ')' || c == ',' ||
+        c == '/' || c == ';' || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' ||
+        c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HasCloseToken(std::string_view value) {
+  // "Connection" is a comma-separated token list.
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    std::string_view token = value.substr(0, comma);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
+      token.remove_prefix(1);
+    }
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (EqualsIgnoreCase(token, "close")) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void AppendNumber(std::string* out, uint64_t v) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), v);
+  out->append(digits, end);
+}
+
+class Session;
+
+// State shared by the Server and its connections; see "Lifetime" above.
+struct Core : std::enable_shared_from_this<Core> {
+  Core(ServerOptions o, Handler h, int threads)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        ioc(threads),
+        acceptor(asio::make_strand(ioc)),
+        accept_retry(acceptor.get_executor()) {}
+
+  // Constant after construction.
+  const ServerOptions options;
+  const Handler handler;
+
+  asio::io_context ioc;
+  // Used only on the acceptor's strand.
+  tcp::acceptor acceptor;
+  asio::steady_timer accept_retry;
+  bool accept_failing = false;
+  uint64_t last_session_id = 0;
+
+  std::mutex mu;
+  bool stopped = false;                                           // guarded by mu
+  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // guarded by mu
+};
+
+// One accepted connection. Owned by shared_ptrs held by its pending asynchronous operations and,
+// while its request is with the handler, by that request's Responder; it dies when the last of
+// them finishes. All members are used only on the connection's strand (executor_), except
+// PostResponse() and Shutdown(), which any thread may call.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<Core> core, tcp::socket socket, uint64_t id)
+      : core_(std::move(core)),
+        options_(core_->options),
+        id_(id),
+        socket_(std::move(socket)),
+        executor_(socket_.get_executor()),
+        timer_(executor_) {}
+
+  ~Session() {
+    std::lock_guard<std::mutex> lock(core_->mu);
+    core_->sessions.erase(id_);
+  }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  uint64_t id() const { return id_; }
+
+  void Start() {
+    asio::dispatch(executor_, [self = shared_from_this()] { self->OnStart(); });
+  }
+
+  // Closes the connection without answering; for Stop().
+  void Shutdown() {
+    asio::post(executor_, [self = shared_from_this()] { self->CloseNow(); });
+  }
+
+  // Hands a response back to the connection's strand; dropped once the server is stopping.
+  void PostResponse(Response response) {
+    std::lock_guard<std::mutex> lock(core_->mu);
+    if (core_->stopped) return;
+    asio::post(executor_, [self = shared_from_this(), r = std::move(response)]() mutable {
+      self->OnResponse(std::move(r));
+    });
+  }
+
+ private:
+  enum class Phase { kIdle, kReading, kHandling, kWriting, kLingering, kClosed };
+
+  void OnStart() {
+    error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint peer = socket_.remote_endpoint(ec);
+    if (ec) return CloseNow();  // the client is already gone
+    asio::ip::address address = peer.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    peer_ip_ = address.to_string();
+    WaitForRequest();
+  }
+
+  // Waits for the first byte of the next request without holding a parser, so that an idle
+  // keep-alive connection is bounded by the idle timeout and a started request by the read
+  // timeout.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return BeginRequest();  // pipelined bytes already buffered
+    phase_ = Phase::kIdle;
+    ArmTimer(std::chrono::seconds(served_one_ ? options_.idle_timeout_seconds
+                                              : options_.read_timeout_seconds));
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+      if (self->phase_ != Phase::kIdle) return;
+      if (ec) return self->CloseNow();
+      self->BeginRequest();
+    });
+  }
+
+  void BeginRequest() {
+    phase_ = Phase::kReading;
+    timed_out_ = false;
+    ArmTimer(std::chrono::seconds(options_.read_timeout_seconds));
+    req_.peer_ip = peer_ip_;
+    parser_.emplace(&req_, options_);
+    bhttp::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(error_code ec) {
+    if (phase_ != Phase::kReading) return;
+    if (ec) return OnReadError(ec);
+    if (timed_out_) return OnReadError(asio::error::timed_out);
+    if (parser_->is_done()) return Dispatch();
+    if (parser_->expects_continue()) {
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](error_code ec, size_t) {
+                          if (self->phase_ != Phase::kReading) return;
+                          if (ec) return self->OnReadError(ec);
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(socket_, buffer_, *parser_,
+                      [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(error_code ec) {
+    if (phase_ != Phase::kReading) return;
+    if (ec) return OnReadError(ec);
+    Dispatch();  // complete, even if the deadline passed meanwhile
+  }
+
+  void OnReadError(error_code ec) {
+    if (timed_out_) return WriteError(408, "request timeout");
+    if (parser_ && parser_->request_line_too_long()) {
+      return WriteError(400, "request line too long");
+    }
+    if (ec == bhttp::error::header_limit) {
+      // The parser consumes the request line as soon as it is complete, so a header that
+      // overflows before the request line was seen is a request line that is too long.
+      if (parser_ && !parser_->saw_request_line()) return WriteError(400, "request line too long");
+      return WriteError(431, "request header fields too large");
+    }
+    if (ec == bhttp::error::body_limit) return WriteError(413, "payload too large");
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+      return CloseNow();  // the client went away
+    }
+    if (&ec.category() == &error_code(bhttp::error::bad_target).category()) {
+      return WriteError(400, "malformed request");
+    }
+    CloseNow();  // a socket error: nobody to answer
+  }
+
+  void Dispatch() {
+    DisarmTimer();
+    phase_ = Phase::kHandling;
+    keep_alive_ = parser_->keep_alive();
+    head_request_ = req_.method == "HEAD";
+    version_ = req_.version;
+    parser_.reset();
+    Request request = std::move(req_);
+    req_ = Request();
+
+    auto pending = std::make_shared<PendingResponse>(shared_from_this());
+    Responder respond = [pending](Response r) { pending->Answer(std::move(r)); };
+    try {
+      core_->handler(std::move(request), std::move(respond));
+    } catch (const std::exception& e) {
+      // The Responder, if the handler dropped it unanswered, answers 500 as it is destroyed.
+      LogError(kComponent, std::string("request handler threw: ") + e.what());
+    }
+  }
+
+  void OnResponse(Response response) {
+    if (phase_ != Phase::kHandling) return;  // closed meanwhile
+    WriteResponse(std::move(response), !keep_alive_);
+  }
+
+  void WriteError(int status, std::string_view text) {
+    if (phase_ == Phase::kClosed) return;
+    keep_alive_ = false;
+    head_request_ = false;
+    version_ = 11;
+    Response response;
+    response.status = status;
+    response.content_type = "text/plain";
+    response.body.assign(text);
+    response.body.push_back('\n');
+    WriteResponse(std::move(response), /*close=*/true);
+  }
+
+  void WriteResponse(Response r, bool close) {
+    if (r.status < 100 || r.status > 999) {
+      LogError(kComponent, "handler answered with status " + std::to_string(r.status));
+      r = Response{500, "text/plain", {}, "internal error\n"};
+    }
+    for (const auto& [name, value] : r.headers) {
+      if (EqualsIgnoreCase(name, "Connection") && HasCloseToken(value)) close = true;
+    }
+    const bool bodyless = r.status < 200 || r.status == 204 || r.status == 304;
+
+    head_.clear();
+    head_.append("HTTP/1.1 ");
+    AppendNumber(&head_, static_cast<uint64_t>(r.status));
+    head_.push_back(' ');
+    const bhttp::status known = bhttp::int_to_status(static_cast<unsigned>(r.status));
+    if (known != bhttp::status::unknown) {
+      const beast::string_view reason = bhttp::obsolete_reason(known);
+      head_.append(reason.data(), reason.size());
+    }
+    head_.append("\r\nServer: footfall\r\nDate: ");
+    head_.append(CurrentHttpDate());
+    head_.append("\r\n");
+    if (!r.content_type.empty() && IsHeaderSafe(r.content_type)) {
+      head_.append("Content-Type: ").append(r.content_type).append("\r\n");
+    }
+    for (const auto& [name, value] : r.headers) {
+      if (!IsToken(name) || !IsHeaderSafe(value) || EqualsIgnoreCase(name, "Connection") ||
+          EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
+        continue;
+      }
+      head_.append(name).append(": ").append(value).append("\r\n");
+    }
+    if (!bodyless) {
+      head_.append("Content-Length: ");
+      AppendNumber(&head_, r.body.size());
+      head_.append("\r\n");
+    }
+    if (close) {
+      head_.append("Connection: close\r\n");
+    } else if (version_ == 10) {
+      head_.append("Connection: keep-alive\r\n");
+    }
+    head_.append("\r\n");
+    body_ = std::move(r.body);
+    if (head_request_ || bodyless) body_.clear();
+
+    phase_ = Phase::kWriting;
+    ArmTimer(std::chrono::seconds(options_.write_timeout_seconds));
+    const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this(), close](error_code ec, size_t) {
+      self->OnWritten(ec, close);
+    });
+  }
+
+  void OnWritten(error_code ec, bool close) {
+    if (phase_ != Phase::kWriting) return;
+    if (ec) return CloseNow();
+    DisarmTimer();
+    body_.clear();
+    if (close) return Linger();
+    served_one_ = true;
+    WaitForRequest();
+  }
+
+  void Linger() {
+    phase_ = Phase::kLingering;
+    error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return CloseNow();
+    ArmTimer(std::min(kLingerTime, std::chrono::seconds(options_.read_timeout_seconds)));
+    buffer_.clear();
+    drained_ = 0;
+    DrainSome();
+  }
+
+  void DrainSome() {
+    socket_.async_read_some(buffer_.prepare(kDrainChunk), [self = shared_from_this()](error_code ec,
+                                                                                      size_t n) {
+      if (self->phase_ != Phase::kLingering) return;
+      self->drained_ += n;
+      if (ec || self->drained_ > self->options_.hard_body_limit + self->options_.max_header_bytes) {
+        return self->CloseNow();
+      }
+      self->DrainSome();
+    });
+  }
+
+  void CloseNow() {
+    if (phase_ == Phase::kClosed) return;
+    phase_ = Phase::kClosed;
+    DisarmTimer();
+    error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+  // One deadline per connection; re-arming invalidates the previous one via the generation.
+  void ArmTimer(std::chrono::steady_clock::duration d) {
+    ++timer_generation_;
+    timer_.expires_after(d);
+    timer_.async_wait([self = shared_from_this(), generation = timer_generation_](error_code ec) {
+      if (ec || generation != self->timer_generation_) return;
+      self->OnTimeout();
+    });
+  }
+
+  void DisarmTimer() {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  void OnTimeout() {
+    if (phase_ == Phase::kReading) {
+      // Cancel the read; its handler answers 408.
+      timed_out_ = true;
+      error_code ec;
+      socket_.cancel(ec);
+      return;
+    }
+    CloseNow();  // idle, or a client that does not take its answer
+  }
+
+  // The state behind one request's Responder: answers exactly once, and answers 500 if every
+  // copy of the Responder is dropped without being called.
+  class PendingResponse {
+   public:
+    explicit PendingResponse(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    ~PendingResponse() {
+      if (answered_.load(std::memory_order_acquire)) return;
+      try {
+        session_->PostResponse(Response{500, "text/plain", {}, "no response\n"});
+      } catch (const std::exception& e) {
+        // Out of memory or a broken mutex: the connection then waits for its timeout.
+        LogError(kComponent, std::string("cannot answer a dropped request: ") + e.what());
+      }
+    }
+    PendingResponse(const PendingResponse&) = delete;
+    PendingResponse& operator=(const PendingResponse&) = delete;
+
+    void Answer(Response response) {
+      if (answered_.exchange(true, std::memory_order_acq_rel)) {
+        LogError(kComponent, "a Responder was called twice; the second response is dropped");
+        return;
+      }
+      session_->PostResponse(std::move(response));
+    }
+
+   private:
+    const std::shared_ptr<Session> session_;
+    std::atomic<bool> answered_{false};
+  };
+
+  // Constant after construction.
+  const std::shared_ptr<Core> core_;
+  const ServerOptions& options_;
+  const uint64_t id_;
+
+  tcp::socket socket_;
+  const asio::any_io_executor executor_;  // the connection's strand
+  asio::steady_timer timer_;
+  uint64_t timer_generation_ = 0;
+
+  beast::flat_buffer buffer_;  // reused for every request on this connection
+  std::optional<RequestParser> parser_;
+  Request req_;
+  std::string peer_ip_;
+  std::string head_;  // response head being written; capacity reused
+  std::string body_;  // response body being written
+
+  Phase phase_ = Phase::kIdle;
+  bool served_one_ = false;
+  bool timed_out_ = false;
+  bool keep_alive_ = false;
+  bool head_request_ = false;
+  int version_ = 11;
+  size_t drained_ = 0;
+};
+
+// Runs on the acceptor's strand, so session ids need no lock.
+void StartSession(Core* core, tcp::socket socket) {
+  auto session = std::make_shared<Session>(core->shared_from_this(), std::move(socket),
+                                           ++core->last_session_id);
+  {
+    std::lock_guard<std::mutex> lock(core->mu);
+    // A refused connection is closed as `session` goes out of scope, unanswered.
+    if (core->stopped || core->sessions.size() >= core->options.max_connections) return;
+    core->sessions.emplace(session->id(), session);
+  }
+  session->Start();
+}
+
+void Accept(Core* core);
+
+void OnAccept(Core* core, error_code ec, tcp::socket socket) {
+  if (!core->acceptor.is_open()) return;
+  if (ec) {
+    // Usually EMFILE/ENFILE: back off instead of spinning, and say so once per streak.
+    if (!core->accept_failing) {
+      LogWarning(kComponent, "accept failed: " + ec.message() + "; retrying every 100 ms");
+    }
+    core->accept_failing = true;
+    core->accept_retry.expires_after(std::chrono::milliseconds(100));
+    core->accept_retry.async_wait([core](error_code wait_ec) {
+      if (!wait_ec && core->acceptor.is_open()) Accept(core);
+    });
+    return;
+  }
+  core->accept_failing = false;
+  StartSession(core, std::move(socket));
+  Accept(core);
+}
+
+void Accept(Core* core) {
+  core->acceptor.async_accept(
+      asio::make_strand(core->ioc),
+      [core](error_code ec, tcp::socket socket) { OnAccept(core, ec, std::move(socket)); });
+}
+
+// The exception boundary of the Asio layer: an exception escaping a completion handler is
+// logged and the thread goes back to running the io_context.
+void RunIoThread(asio::io_context* ioc) {
+  for (;;) {
+    try {
+      ioc->run();
+      return;
+    } catch (const std::exception& e) {
+      LogError(kComponent, std::string("I/O thread caught an exception: ") + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<Core> core;
+  std::string host;
+  uint16_t port = 0;
+
+  std::mutex stop_mu;                // serialises Stop()
+  bool stopped = false;              // guarded by stop_mu
+  std::vector<std::thread> threads;  // guarded by stop_mu
+};
+
+Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler handler) {
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  if (!handler) return InvalidArgument("http server on " + where + ": no handler");
+  if (options.max_request_line == 0 || options.max_header_bytes == 0 ||
+      options.max_header_bytes > UINT32_MAX || options.soft_body_limit > options.hard_body_limit ||
+      options.max_connections == 0) {
+    return InvalidArgument("http server on " + where +
+                           ": limits must be positive, header limit below 4 GiB and the soft "
+                           "body limit not above the hard one");
+  }
+  if (options.read_timeout_seconds <= 0 || options.idle_timeout_seconds <= 0 ||
+      options.write_timeout_seconds <= 0) {
+    return InvalidArgument("http server on " + where + ": timeouts must be positive");
+  }
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  auto core = std::make_shared<Core>(std::move(options), std::move(handler), threads);
+  const ServerOptions& o = core->options;
+  error_code ec;
+  tcp::endpoint endpoint;
+  const asio::ip::address address = asio::ip::make_address(o.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, o.port);
+  } else {
+    tcp::resolver resolver(core->ioc);
+    const auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
+    if (ec || results.empty()) {
+      return InvalidArgument("cannot resolve " + where + ": " +
+                             (ec ? ec.message() : std::string("no address")));
+    }
+    endpoint = results.begin()->endpoint();
+  }
+
+  tcp::acceptor& acceptor = core->acceptor;
+  auto fail = [&where](const char* step, const error_code& e) {
+    return IoError(std::string("cannot listen on ") + where + ": " + step + ": " + e.message());
+  };
+  if (acceptor.open(endpoint.protocol(), ec); ec) return fail("open", ec);
+  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
+    return fail("SO_REUSEADDR", ec);
+  }
+  if (acceptor.bind(endpoint, ec); ec) return fail("bind", ec);
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return fail("listen", ec);
+  }
+  const tcp::endpoint local = acceptor.local_endpoint(ec);
+  if (ec) return fail("getsockname", ec);
+
+  auto impl = std::make_unique<Impl>();
+  impl->core = core;
+  impl->host = o.host;
+  impl->port = local.port();
+  asio::post(acceptor.get_executor(), [c = core.get()] { Accept(c); });
+  impl->threads.reserve(static_cast<size_t>(threads));
+  for (int i = 0; i < threads; ++i) {
+    impl->threads.emplace_back(RunIoThread, &core->ioc);
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  try {
+    Stop();
+  } catch (const std::exception& e) {
+    LogError(kComponent, std::string("stopping the server failed: ") + e.what());
+  }
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+const std::string& Server::host() const { return impl_->host; }
+
+void Server::Stop() {
+  std::lock_guard<std::mutex> stop_lock(impl_->stop_mu);
+  if (impl_->stopped) return;
+  assert(
+      std::none_of(impl_->threads.begin(), impl_->threads.end(),
+                   [](const std::thread& t) { return t.get_id() == std::this_thread::get_id(); }) &&
+      "Stop() called from an I/O thread");
+  impl_->stopped = true;
+  Core* core = impl_->core.get();
+
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard<std::mutex> lock(core->mu);
+    core->stopped = true;
+    open.reserve(core->sessions.size());
+    for (const auto& [id, weak] : core->sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  asio::post(core->acceptor.get_executor(), [core] {
+    error_code ignored;
+    core->acceptor.close(ignored);
+    core->accept_retry.cancel();
+  });
+  for (const auto& session : open) session->Shutdown();
+  open.clear();  // outside core->mu: the last reference runs ~Session, which takes it
+
+  // With the acceptor and every socket closed and nothing new posted, the io_context runs out
+  // of work and run() returns in every thread.
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+}  // namespace footfall::http

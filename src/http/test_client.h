@@ -1,0 +1,56 @@
+// A blocking HTTP/1.1 client over a plain POSIX socket, for tests of servers on 127.0.0.1. It
+// writes exactly the bytes it is given, so tests can send malformed, pipelined or partial
+// requests. Every read is bounded by a receive timeout so that a failing test ends instead of
+// hanging. One thread per client.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "http/message.h"
+
+namespace footfall::http {
+
+struct TestResponse {
+  int status = 0;
+  HeaderList headers;
+  std::string body;
+
+  const std::string* Header(std::string_view name) const;
+};
+
+class TestClient {
+ public:
+  // Connects to 127.0.0.1:port; reads give up after `timeout_ms` without data.
+  static Result<TestClient> Connect(uint16_t port, int timeout_ms = 10000);
+
+  TestClient(TestClient&& other) noexcept;
+  TestClient& operator=(TestClient&& other) noexcept;
+  ~TestClient();
+
+  Status Send(std::string_view bytes);
+  // Reads one response; its body by Content-Length (none when `head_request` or when the
+  // status has none). Bytes after it stay buffered for the next call.
+  Result<TestResponse> ReadResponse(bool head_request = false);
+  // True when the server closes the connection (EOF or reset) before `timeout_ms`; buffered and
+  // newly received bytes are discarded.
+  bool WaitForClose(int timeout_ms);
+  void ShutdownWrite();
+
+ private:
+  explicit TestClient(int fd) : fd_(fd) {}
+  // Receives more bytes into buffer_; kIoError on timeout, error or EOF.
+  Status Fill();
+
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+// "GET /path HTTP/1.1\r\nHost: test\r\n" + extra_headers + "\r\n" (+ Content-Length and body
+// when `body` is not empty).
+std::string MakeRequest(std::string_view method, std::string_view target,
+                        std::string_view extra_headers = "", std::string_view body = "");
+
+}  // namespace footfall::http

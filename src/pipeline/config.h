@@ -1,0 +1,41 @@
+// footfall's configuration: every component's settings in one struct, with defaults that work
+// without any file, loaded from YAML (`--config footfall.yaml`). docs/config.md lists the keys.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+#include "base/time.h"
+
+namespace footfall::pipeline {
+
+struct Config {
+  std::string data_dir = "footfall-data";
+
+  std::string collector_host = "0.0.0.0";
+  uint16_t collector_port = 8080;
+  std::string cookie_domain;
+  bool trust_forwarded_for = false;
+
+  std::string ui_host = "127.0.0.1";
+  uint16_t ui_port = 8081;
+
+  uint64_t segment_max_bytes = 64ull << 20;
+  Micros seal_after = 60 * kMicrosPerSecond;
+
+  Micros batch_interval = 5 * 60 * kMicrosPerSecond;
+  Micros session_timeout = 30 * 60 * kMicrosPerSecond;
+
+  size_t events_table_cap = 1'000'000;
+  int keep_versions = 3;
+};
+
+// Reads `path` over the defaults. Unknown keys, wrong types and out-of-range values are
+// kInvalidArgument naming the file, the key and what is expected.
+Result<Config> LoadConfig(const std::string& path);
+
+// The defaults as a commented YAML file (`footfall config --print-defaults`).
+std::string DefaultConfigYaml();
+
+}  // namespace footfall::pipeline

@@ -1,0 +1,91 @@
+#include "pipeline/gen.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "pipeline/http_client.h"
+#include "rawlog/segment.h"
+
+namespace footfall::pipeline {
+namespace {
+constexpr uint64_t kProgressEvery = 100'000;
+constexpr size_t kWriteChunk = 1 << 20;
+}  // namespace
+
+Result<uint64_t> WriteTrafficToRawLog(const TrafficOptions& options, const std::string& raw_dir,
+                                      uint64_t segment_max_bytes, const Progress& progress) {
+  FOOTFALL_ASSIGN_OR_RETURN(FileLock lock, rawlog::LockRawLog(raw_dir));
+  FOOTFALL_ASSIGN_OR_RETURN(uint64_t number, rawlog::NextSegmentNumber(raw_dir));
+  TrafficGenerator gen(options);
+  rawlog::CollectorPayload payload;
+  std::string record, frames;
+  uint64_t segments = 0;
+  std::optional<rawlog::ActiveSegment> segment;
+  const auto flush = [&]() -> Status {
+    if (frames.empty()) return Status::Ok();
+    FOOTFALL_RETURN_IF_ERROR(segment->AppendFramed(frames));
+    frames.clear();
+    return Status::Ok();
+  };
+  while (gen.Next(&payload)) {
+    if (!segment) {
+      FOOTFALL_ASSIGN_OR_RETURN(rawlog::ActiveSegment s,
+                                rawlog::ActiveSegment::Create(raw_dir, number++));
+      segment.emplace(std::move(s));
+    }
+    record.clear();
+    rawlog::EncodePayload(payload, &record);
+    rawlog::FrameRecord(record, &frames);
+    if (frames.size() >= kWriteChunk) FOOTFALL_RETURN_IF_ERROR(flush());
+    if (segment->size() + frames.size() >= segment_max_bytes) {
+      FOOTFALL_RETURN_IF_ERROR(flush());
+      FOOTFALL_RETURN_IF_ERROR(segment->Seal());
+      segment.reset();
+      ++segments;
+    }
+    if (progress && gen.produced() % kProgressEvery == 0) progress(gen.produced());
+  }
+  if (segment) {
+    FOOTFALL_RETURN_IF_ERROR(flush());
+    FOOTFALL_RETURN_IF_ERROR(segment->Seal());
+    ++segments;
+  }
+  if (progress) progress(gen.produced());
+  return segments;
+}
+
+Status SendTrafficOverHttp(const TrafficOptions& options, const std::string& target,
+                           const Progress& progress, const SendOptions& send) {
+  FOOTFALL_ASSIGN_OR_RETURN(HttpClient client, HttpClient::Connect(target));
+  TrafficGenerator gen(options);
+  rawlog::CollectorPayload payload;
+  const Micros began = NowMicros();
+  while (gen.Next(&payload)) {
+    if (send.stop != nullptr && send.stop->load()) break;
+    if (send.events_per_second > 0) {
+      // Pace to the requested rate; sleep in short steps so that a stop is noticed at once.
+      const auto due = began + static_cast<Micros>(static_cast<double>(gen.produced() - 1) *
+                                                   kMicrosPerSecond / send.events_per_second);
+      while (NowMicros() < due && (send.stop == nullptr || !send.stop->load())) {
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::min<Micros>(due - NowMicros(), 100'000)));
+      }
+    }
+    FOOTFALL_ASSIGN_OR_RETURN(HttpClient::Response response,
+                              client.Send("GET", payload.path + "?" + payload.query,
+                                          {{"User-Agent", payload.user_agent},
+                                           {"Referer", payload.referer},
+                                           {"Cookie", "sp=" + payload.network_userid}}));
+    if (response.status < 200 || response.status >= 300) {
+      return Status(StatusCode::kFailedPrecondition,
+                    "collector at " + target + " answered " + std::to_string(response.status) +
+                        " after " + std::to_string(gen.produced() - 1) + " events");
+    }
+    if (progress && gen.produced() % 1000 == 0) progress(gen.produced());
+  }
+  if (progress) progress(gen.produced());
+  return Status::Ok();
+}
+
+}  // namespace footfall::pipeline

@@ -1,0 +1,34 @@
+// `footfall gen`: synthetic traffic (traffic.h) sent over HTTP to a collector, or written
+// straight into sealed raw-log segments.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+#include "pipeline/traffic.h"
+
+namespace footfall::pipeline {
+
+// Called now and then with the number of events done so far.
+using Progress = std::function<void(uint64_t done)>;
+
+// Writes the traffic into new sealed segments of `raw_dir` (taking the raw log's writer lock,
+// so no collector may be writing there). Segments are synced when sealed, not per record.
+// Returns the number of segments written.
+Result<uint64_t> WriteTrafficToRawLog(const TrafficOptions& options, const std::string& raw_dir,
+                                      uint64_t segment_max_bytes, const Progress& progress);
+
+struct SendOptions {
+  double events_per_second = 0;             // 0: as fast as the collector answers
+  const std::atomic<bool>* stop = nullptr;  // when set and true, stop early (not an error)
+};
+
+// Sends the traffic as GET requests to `target` ("http://host:port"), over one keep-alive
+// connection, stopping at the first request that is not answered 2xx.
+Status SendTrafficOverHttp(const TrafficOptions& options, const std::string& target,
+                           const Progress& progress, const SendOptions& send = {});
+
+}  // namespace footfall::pipeline

@@ -1,0 +1,208 @@
+#include "pipeline/traffic.h"
+
+#include <array>
+#include <string_view>
+
+#include "base/url.h"
+
+namespace footfall::pipeline {
+namespace {
+
+struct Page {
+  std::string_view path;
+  std::string_view title;
+};
+
+constexpr std::array<Page, 10> kLandingPages = {{
+    {"/", "Atelier — New season"},
+    {"/women", "Women"},
+    {"/women/dresses", "Dresses"},
+    {"/men", "Men"},
+    {"/men/jackets", "Jackets"},
+    {"/sale", "Sale"},
+    {"/lookbook/autumn", "Autumn lookbook"},
+    {"/product/linen-shirt-white", "Linen shirt, white"},
+    {"/product/wrap-dress-emerald", "Wrap dress, emerald"},
+    {"/journal/how-to-style-a-trench", "How to style a trench"},
+}};
+
+constexpr std::array<std::string_view, 12> kProducts = {
+    "linen-shirt-white",  "wrap-dress-emerald", "trench-coat-camel",  "wool-blazer-navy",
+    "silk-scarf-print",   "denim-jacket-blue",  "knit-sweater-oat",   "leather-boots-black",
+    "pleated-skirt-sage", "chino-trousers-tan", "cashmere-coat-grey", "sneakers-white",
+};
+
+struct Referrer {
+  std::string_view url;
+  int weight;
+};
+constexpr std::array<Referrer, 7> kReferrers = {{
+    {"", 30},  // direct
+    {"https://www.google.com/search?q=emerald+wrap+dress", 30},
+    {"https://www.bing.com/search?q=linen+shirt", 5},
+    {"https://www.instagram.com/", 15},
+    {"https://www.pinterest.com/pin/123/", 8},
+    {"https://mail.google.com/", 7},
+    {"https://www.fashion-blog.example/best-autumn-coats", 5},
+}};
+
+constexpr std::array<std::string_view, 4> kCampaigns = {
+    "", "?utm_source=newsletter&utm_medium=email&utm_campaign=autumn_drop",
+    "?utm_source=instagram&utm_medium=social&utm_campaign=try_on_launch",
+    "?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=Cj0KCQ"};
+
+constexpr std::array<std::string_view, 5> kUserAgents = {
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Safari/605.1.15",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0",
+};
+
+constexpr std::string_view kSite = "https://shop.example";
+// Events per session, on average, with the page and ping counts drawn below.
+constexpr uint64_t kEventsPerSession = 9;
+constexpr Micros kPingInterval = 10 * kMicrosPerSecond;
+
+void Append(std::string* q, std::string_view key, std::string_view value) {
+  if (!q->empty()) q->push_back('&');
+  q->append(key);
+  q->push_back('=');
+  q->append(PercentEncode(value));
+}
+
+}  // namespace
+
+TrafficGenerator::TrafficGenerator(TrafficOptions options)
+    : options_(std::move(options)), rng_(options_.seed) {
+  // About one visitor per four sessions: some come back.
+  const uint64_t visitors = std::max<uint64_t>(1, options_.events / kEventsPerSession / 4);
+  visitors_.resize(visitors);
+  for (Visitor& v : visitors_) {
+    v.domain_userid = NewUuid(rng_);
+    v.network_userid = NewUuid(rng_);
+    v.user_agent = static_cast<int>(rng_.Uniform(kUserAgents.size()));
+  }
+}
+
+void TrafficGenerator::StartSession() {
+  visitor_ = &visitors_[rng_.Uniform(visitors_.size())];
+  ++visitor_->sessions;
+  session_id_ = NewUuid(rng_);
+  int total = 0;
+  for (const Referrer& r : kReferrers) total += r.weight;
+  int pick = static_cast<int>(rng_.Uniform(total));
+  referrer_.clear();
+  for (const Referrer& r : kReferrers) {
+    if ((pick -= r.weight) < 0) {
+      referrer_ = r.url;
+      break;
+    }
+  }
+  const Page& landing = kLandingPages[rng_.Uniform(kLandingPages.size())];
+  page_url_ = std::string(kSite) + std::string(landing.path) +
+              std::string(kCampaigns[rng_.Chance(0.25) ? 1 + rng_.Uniform(3) : 0]);
+  page_title_ = landing.title;
+  pages_left_ = 1 + static_cast<int>(rng_.Uniform(6));
+  pings_left_ = -1;  // the landing page view comes first
+  // Sessions start evenly over the span, in the order they are generated.
+  const double progress = static_cast<double>(produced_) / static_cast<double>(options_.events);
+  clock_ = options_.start + static_cast<Micros>(progress * static_cast<double>(options_.span)) +
+           static_cast<Micros>(rng_.Uniform(60 * kMicrosPerSecond));
+}
+
+void TrafficGenerator::NextPage() {
+  referrer_ = page_url_;
+  const uint64_t roll = rng_.Uniform(100);
+  const std::string_view product = kProducts[rng_.Uniform(kProducts.size())];
+  std::string path, title;
+  if (roll < 45) {
+    path = "/product/" + std::string(product);
+    title = std::string(product);
+  } else if (roll < 60) {
+    path = "/try-on/" + std::string(product);
+    title = "Virtual try-on: " + std::string(product);
+  } else if (roll < 75) {
+    const Page& p = kLandingPages[rng_.Uniform(kLandingPages.size())];
+    path = p.path;
+    title = p.title;
+  } else if (roll < 88) {
+    path = "/cart";
+    title = "Your bag";
+  } else if (roll < 95) {
+    path = "/checkout";
+    title = "Checkout";
+  } else {
+    path = "/order/confirmation";
+    title = "Thank you for your order";
+  }
+  page_url_ = std::string(kSite) + path;
+  page_title_ = std::move(title);
+  clock_ += 5 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(40 * kMicrosPerSecond));
+}
+
+bool TrafficGenerator::Next(rawlog::CollectorPayload* out) {
+  if (produced_ >= options_.events) return false;
+  if (visitor_ == nullptr || (pings_left_ == 0 && pages_left_ == 0)) StartSession();
+  const bool page_view = pings_left_ <= 0;
+  if (page_view) {
+    if (pings_left_ == 0) NextPage();
+    --pages_left_;
+    pings_left_ = static_cast<int>(rng_.Uniform(4));
+  } else {
+    --pings_left_;
+    clock_ += kPingInterval;
+  }
+
+  const Micros now = options_.realtime ? NowMicros() : clock_;
+  const Micros sent = now + static_cast<Micros>(rng_.Uniform(800'000));
+  std::string q;
+  q.reserve(640);
+  Append(&q, "e", page_view ? "pv" : "pp");
+  Append(&q, "url", page_url_);
+  Append(&q, "page", page_title_);
+  if (page_view && !referrer_.empty()) Append(&q, "refr", referrer_);
+  Append(&q, "tv", "js-4.1.0");
+  Append(&q, "tna", "sp");
+  Append(&q, "aid", options_.app_id);
+  Append(&q, "p", "web");
+  Append(&q, "tz", "Europe/Paris");
+  Append(&q, "lang", "fr-FR");
+  Append(&q, "cs", "UTF-8");
+  Append(&q, "res", "1920x1080");
+  Append(&q, "vp", "1280x720");
+  Append(&q, "eid", NewUuid(rng_));
+  Append(&q, "duid", visitor_->domain_userid);
+  Append(&q, "sid", session_id_);
+  Append(&q, "vid", std::to_string(visitor_->sessions));
+  if (!page_view) {
+    Append(&q, "pp_mix", "0");
+    Append(&q, "pp_max", "0");
+    Append(&q, "pp_miy", std::to_string(rng_.Uniform(400)));
+    Append(&q, "pp_may", std::to_string(400 + rng_.Uniform(2400)));
+  }
+  Append(&q, "dtm", std::to_string(now / 1000));
+  Append(&q, "stm", std::to_string(sent / 1000));
+
+  out->timestamp = sent + static_cast<Micros>(rng_.Uniform(200'000));
+  out->ip = "198.51.100." + std::to_string(1 + (visitor_ - visitors_.data()) % 254);
+  out->method = "GET";
+  out->path = "/i";
+  out->query = std::move(q);
+  out->body.clear();
+  out->content_type.clear();
+  out->user_agent = kUserAgents[visitor_->user_agent];
+  out->referer = page_url_;
+  out->hostname = "collector.shop.example";
+  out->network_userid = visitor_->network_userid;
+  out->collector = "footfall-gen";
+  out->headers.clear();
+  ++produced_;
+  return true;
+}
+
+}  // namespace footfall::pipeline

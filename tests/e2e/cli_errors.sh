@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every subcommand has --help; bad usage and missing data give a one-line error and a non-zero
+# exit; commands not in this version say so and fail.
+source "$(dirname "$0")/lib.sh"
+
+for cmd in run collect enrich batch serve sql gen status config; do
+  "$FOOTFALL" "$cmd" --help >/dev/null || { echo "FAIL: footfall $cmd --help"; exit 1; }
+done
+echo "ok: --help on every subcommand"
+
+# expect_fail WHAT STATUS COMMAND...: the command must exit with STATUS and print one line
+# on stderr mentioning footfall or the bad flag.
+expect_fail() {
+  local what=$1 want=$2
+  shift 2
+  local rc=0
+  "$FOOTFALL" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL: $what: exit $rc, expected $want"; cat "$WORK/err"; exit 1
+  fi
+  if [ ! -s "$WORK/err" ]; then echo "FAIL: $what: no error message"; exit 1; fi
+  echo "ok: $what -> exit $rc: $(head -1 "$WORK/err")"
+}
+
+expect_fail "no subcommand" 2
+expect_fail "unknown subcommand" 2 frobnicate
+expect_fail "unknown flag" 2 batch --frob
+expect_fail "bad port" 2 collect --port 70000
+expect_fail "gen without a destination" 2 gen --events 10
+expect_fail "gen with both destinations" 2 gen --events 10 --target http://127.0.0.1:1 --raw "$WORK/x"
+expect_fail "gen to a closed port" 1 gen --events 10 --target http://127.0.0.1:1
+expect_fail "sql before any batch" 1 sql --data "$WORK/empty" "SELECT 1"
+expect_fail "sql bad format" 2 sql --format xml "SELECT 1"
+expect_fail "missing config file" 1 batch --config "$WORK/nope.yaml" --data "$WORK/d"
+printf 'collector:\n  prot: 1\n' >"$WORK/bad.yaml"
+expect_fail "unknown config key" 1 batch --config "$WORK/bad.yaml" --data "$WORK/d"
+expect_fail "enrich is not in this version" 1 enrich --data "$WORK/d"
+
+# Writes go nowhere through sql.
+"$FOOTFALL" gen --events 50 --seed 3 --raw "$WORK/data" >/dev/null 2>&1
+"$FOOTFALL" batch --data "$WORK/data" >/dev/null
+expect_fail "sql refuses writes" 1 sql --data "$WORK/data" "DELETE FROM events"
+expect_eq "events still there" 50 "$(sql "SELECT count(*) FROM events")"
+echo "PASS"
