@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap build build-asan test unit-test asan-test e2e-test demo bench lint format clean
+.PHONY: all bootstrap build build-asan test demo bench fuzz lint format clean
 
 all: build
 
@@ -37,6 +37,10 @@ demo: bootstrap build
 bench: bootstrap build
 	scripts/bench
 
+# libFuzzer targets under ASan/UBSan, FUZZ_SECONDS each (default 60).
+fuzz: bootstrap
+	scripts/fuzz
+
 lint:
 	@scripts/check-format
 	@scripts/lint
@@ -45,4 +49,4 @@ format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

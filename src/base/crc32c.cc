@@ -2,7 +2,7 @@
 
 #include <array>
 
-#if defined(__x86_64__) && defined(__SSE4_2__)
+#if defined(__x86_64__)
 #include <nmmintrin.h>
 #define FOOTFALL_CRC32C_HW 1
 #endif
@@ -27,24 +27,7 @@ constexpr std::array<std::array<uint32_t, 256>, 8> MakeTables() {
 }
 constexpr auto kTables = MakeTables();
 
-}  // namespace
-
-uint32_t Crc32cExtend(uint32_t crc, const void* data, size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  uint32_t c = ~crc;
-#ifdef FOOTFALL_CRC32C_HW
-  while (n >= 8) {
-    uint64_t v;
-    __builtin_memcpy(&v, p, 8);
-    c = static_cast<uint32_t>(_mm_crc32_u64(c, v));
-    p += 8;
-    n -= 8;
-  }
-  while (n > 0) {
-    c = _mm_crc32_u8(c, *p++);
-    --n;
-  }
-#else
+uint32_t Crc32cSoftware(uint32_t c, const unsigned char* p, size_t n) {
   while (n >= 8) {
     const uint32_t lo =
         c ^ (uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24);
@@ -58,8 +41,48 @@ uint32_t Crc32cExtend(uint32_t crc, const void* data, size_t n) {
     c = kTables[0][(c ^ *p++) & 0xff] ^ (c >> 8);
     --n;
   }
+  return c;
+}
+
+#ifdef FOOTFALL_CRC32C_HW
+// The SSE 4.2 crc32 instruction computes CRC-32C; chosen at run time, so the binary still runs
+// on processors without it.
+__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t c, const unsigned char* p,
+                                                          size_t n) {
+  uint64_t c64 = c;
+  while (n >= 8) {
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    c64 = _mm_crc32_u64(c64, v);
+    p += 8;
+    n -= 8;
+  }
+  c = static_cast<uint32_t>(c64);
+  while (n > 0) {
+    c = _mm_crc32_u8(c, *p++);
+    --n;
+  }
+  return c;
+}
+
+bool HasHardwareCrc() {
+  static const bool kHas = __builtin_cpu_supports("sse4.2");
+  return kHas;
+}
 #endif
-  return ~c;
+
+}  // namespace
+
+uint32_t Crc32cExtend(uint32_t crc, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+#ifdef FOOTFALL_CRC32C_HW
+  if (HasHardwareCrc()) return ~Crc32cHardware(~crc, p, n);
+#endif
+  return ~Crc32cSoftware(~crc, p, n);
+}
+
+uint32_t Crc32cExtendPortable(uint32_t crc, const void* data, size_t n) {
+  return ~Crc32cSoftware(~crc, static_cast<const unsigned char*>(data), n);
 }
 
 }  // namespace footfall

@@ -9,6 +9,8 @@ namespace footfall {
 
 // Extends `crc` (the CRC of some prefix; 0 for none) with `data`.
 uint32_t Crc32cExtend(uint32_t crc, const void* data, size_t n);
+// The table-driven version, whatever the processor supports; for tests of the dispatch.
+uint32_t Crc32cExtendPortable(uint32_t crc, const void* data, size_t n);
 inline uint32_t Crc32c(std::string_view s) { return Crc32cExtend(0, s.data(), s.size()); }
 
 // Stored CRCs are masked so that a CRC of data that itself holds CRCs stays well distributed

@@ -23,6 +23,14 @@ TEST(Crc32c, ExtendEqualsWhole) {
   }
 }
 
+TEST(Crc32c, HardwareAndPortableAgree) {
+  std::string s;
+  for (int i = 0; i < 1000; ++i) {
+    s.push_back(static_cast<char>(i * 131 + 7));
+    EXPECT_EQ(Crc32cExtendPortable(0, s.data(), s.size()), Crc32c(s)) << i;
+  }
+}
+
 TEST(Crc32c, MaskRoundTrips) {
   for (uint32_t v : {0u, 1u, 0xdeadbeefu, 0xffffffffu}) {
     EXPECT_NE(MaskCrc(v), v);

@@ -1,5 +1,7 @@
 #include "base/url.h"
 
+#include <array>
+
 namespace footfall {
 namespace {
 
@@ -30,21 +32,36 @@ std::string PercentDecode(std::string_view in, bool plus_as_space) {
   return out;
 }
 
-std::string PercentEncode(std::string_view in) {
+void AppendPercentEncoded(std::string* out, std::string_view in) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(in.size() * 3 / 2);
+  static constexpr auto kUnreserved = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '.' || c == '_' || c == '~';
+    }
+    return t;
+  }();
+  // Worst case every byte becomes three; write into place and trim.
+  const size_t start = out->size();
+  out->resize(start + 3 * in.size());
+  char* p = out->data() + start;
   for (const char ch : in) {
     const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(ch);
+    if (kUnreserved[c]) {
+      *p++ = ch;
     } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
+      *p++ = '%';
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xf];
     }
   }
+  out->resize(static_cast<size_t>(p - out->data()));
+}
+
+std::string PercentEncode(std::string_view in) {
+  std::string out;
+  AppendPercentEncoded(&out, in);
   return out;
 }
 

@@ -14,6 +14,7 @@ std::string PercentDecode(std::string_view in, bool plus_as_space = true);
 
 // Encodes everything but RFC 3986 unreserved characters.
 std::string PercentEncode(std::string_view in);
+void AppendPercentEncoded(std::string* out, std::string_view in);
 
 // Splits "a=1&b=2" into decoded (name, value) pairs, in order; empty pieces are skipped and a
 // name without '=' gets an empty value.

@@ -28,6 +28,7 @@ namespace {
 constexpr uint64_t kDemoHistoryEvents = 150'000;
 constexpr double kDemoHistoryDays = 7;
 constexpr double kDemoLiveEventsPerSecond = 20;
+constexpr uint64_t kDemoLiveVisitors = 2000;
 
 void PrintListening(const http::Server& server, std::string_view name) {
   std::printf("listening on http://%s:%u %.*s\n", server.host().c_str(), server.port(),
@@ -167,7 +168,8 @@ int Run(const pipeline::Config& config, bool demo) {
     live = std::thread([&] {
       pipeline::TrafficOptions traffic;
       traffic.seed = RandomSeed();
-      traffic.events = UINT64_MAX;
+      traffic.events = UINT64_MAX;  // until stopped
+      traffic.visitors = kDemoLiveVisitors;
       traffic.realtime = true;
       pipeline::SendOptions send;
       send.events_per_second = kDemoLiveEventsPerSecond;

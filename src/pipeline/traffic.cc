@@ -1,5 +1,6 @@
 #include "pipeline/traffic.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -72,7 +73,7 @@ void Append(std::string* q, std::string_view key, std::string_view value) {
   if (!q->empty()) q->push_back('&');
   q->append(key);
   q->push_back('=');
-  q->append(PercentEncode(value));
+  AppendPercentEncoded(q, value);
 }
 
 }  // namespace
@@ -80,7 +81,11 @@ void Append(std::string* q, std::string_view key, std::string_view value) {
 TrafficGenerator::TrafficGenerator(TrafficOptions options)
     : options_(std::move(options)), rng_(options_.seed) {
   // About one visitor per four sessions: some come back.
-  const uint64_t visitors = std::max<uint64_t>(1, options_.events / kEventsPerSession / 4);
+  constexpr uint64_t kMaxDerivedVisitors = 1'000'000;
+  const uint64_t visitors =
+      options_.visitors > 0
+          ? options_.visitors
+          : std::clamp<uint64_t>(options_.events / kEventsPerSession / 4, 1, kMaxDerivedVisitors);
   visitors_.resize(visitors);
   for (Visitor& v : visitors_) {
     v.domain_userid = NewUuid(rng_);

@@ -21,6 +21,8 @@ struct TrafficOptions {
   Micros start = 0;             // first session starts here
   Micros span = kMicrosPerDay;  // sessions start spread evenly over [start, start + span)
   std::string app_id = "shop";
+  // Distinct visitors; 0: one per four sessions the event count implies (at most a million).
+  uint64_t visitors = 0;
   // Stamp dtm/stm and the collector time with the wall clock at generation (live traffic).
   bool realtime = false;
 };
