@@ -19,8 +19,9 @@ $(ASAN_BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD)
 
+# The sanitizer build compiles the unit tests only.
 build-asan: $(ASAN_BUILD)/build.ninja
-	cmake --build $(ASAN_BUILD)
+	cmake --build $(ASAN_BUILD) --target unit_tests
 
 # Everything: format check, the release build's unit and end-to-end tests, then the unit tests
 # again under AddressSanitizer and UndefinedBehaviorSanitizer.

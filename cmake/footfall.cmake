@@ -23,6 +23,13 @@ function(footfall_test)
   add_executable(${FT_NAME} ${FT_SRCS})
   target_link_libraries(${FT_NAME} PRIVATE ${FT_DEPS} GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${FT_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${FT_LABELS}")
+  set_property(GLOBAL APPEND PROPERTY FOOTFALL_UNIT_TESTS ${FT_NAME})
+endfunction()
+
+# `unit_tests`: every footfall_test binary and nothing else (what the sanitizer build needs).
+function(footfall_unit_tests_target)
+  get_property(tests GLOBAL PROPERTY FOOTFALL_UNIT_TESTS)
+  add_custom_target(unit_tests DEPENDS ${tests})
 endfunction()
 
 include(GoogleTest)

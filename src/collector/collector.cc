@@ -270,9 +270,13 @@ void Collector::Handle(Request&& req, Responder respond) {
       r.headers.emplace_back("Access-Control-Max-Age", "3600");
       return answer(std::move(r));
     }
-    case Route::kHealth:
+    case Route::kHealth: {
       if (!get_or_head) return not_allowed("GET, HEAD");
+      const Status storage = options_.storage_health ? options_.storage_health() : Status::Ok();
+      if (!storage.ok())
+        return answer(TextResponse(503, "unhealthy: " + storage.ToString() + "\n"));
       return answer(TextResponse(200, "ok"));
+    }
     case Route::kRobots:
       if (!get_or_head) return not_allowed("GET, HEAD");
       return answer(TextResponse(200, std::string(kRobots)));
@@ -482,6 +486,7 @@ std::string Collector::MetricsText() const {
          "Requests stored with their body truncated to the size limit.", c.size_violations);
   scalar("footfall_collector_appends_in_flight", "gauge",
          "Requests handed to the raw log and not yet durable.", c.appends_in_flight);
+  if (options_.extra_metrics) options_.extra_metrics(&out);
   return out;
 }
 

@@ -33,6 +33,11 @@ struct CollectorOptions {
   // Bodies longer than this are stored truncated to it, marked as a size violation. Keep it
   // equal to http::ServerOptions::soft_body_limit.
   size_t max_stored_body = 1 << 20;
+  // Health of what stores the payloads (the raw log): while it is not OK, /health answers 503
+  // with its message (a full disk, say). Null: always healthy.
+  std::function<Status()> storage_health;
+  // Appends further Prometheus text (the raw log's own metrics) to /metrics. May be null.
+  std::function<void(std::string*)> extra_metrics;
 };
 
 enum class Route {

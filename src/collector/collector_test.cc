@@ -353,6 +353,21 @@ TEST_F(CollectorTest, HealthRobotsAndUnknownPaths) {
   EXPECT_EQ(log_.size(), 0u);
 }
 
+TEST_F(CollectorTest, HealthShowsAStorageError) {
+  Status storage = IoError("write to raw/000000000003.open: No space left on device");
+  CollectorOptions options;
+  options.storage_health = [&storage] { return storage; };
+  options.extra_metrics = [](std::string* out) { *out += "footfall_rawlog_test_metric 1\n"; };
+  Reset(options);
+  Answer sick = Run(MakeRequest("GET", "/health"));
+  EXPECT_EQ(sick.response.status, 503);
+  EXPECT_NE(sick.response.body.find("No space left"), std::string::npos);
+  storage = Status::Ok();
+  EXPECT_EQ(Run(MakeRequest("GET", "/health")).response.status, 200);
+  EXPECT_NE(Run(MakeRequest("GET", "/metrics")).response.body.find("footfall_rawlog_test_metric 1"),
+            std::string::npos);
+}
+
 TEST_F(CollectorTest, RedirectDisabledIs404) {
   Answer a = Run(MakeRequest("GET", "/r/tp2?u=https%3A%2F%2Fshop.example%2F"));
   EXPECT_EQ(a.response.status, 404);
