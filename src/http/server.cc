@@ -746,6 +746,11 @@ void Server::Stop() {
   // of work and run() returns in every thread.
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  // A handler queued after the threads ran out of work (a late Responder, a completion racing
+  // the shutdown) would keep its connection — and through it the Core and this io_context —
+  // alive forever. Run what is left once, here: every socket is closed, so each finishes.
+  core->ioc.restart();
+  core->ioc.poll();
 }
 
 }  // namespace footfall::http
