@@ -97,6 +97,8 @@ class [[nodiscard]] Result {
     if (!footfall_status_.ok()) return footfall_status_; \
   } while (0)
 
+// `lhs` is a declaration or an lvalue, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FOOTFALL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                    \
   if (!tmp.ok()) return tmp.status();                   \
@@ -104,3 +106,4 @@ class [[nodiscard]] Result {
 
 #define FOOTFALL_ASSIGN_OR_RETURN(lhs, expr) \
   FOOTFALL_ASSIGN_OR_RETURN_IMPL_(FOOTFALL_CONCAT_(footfall_result_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -79,7 +79,7 @@ Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, se
   options.host = config.ui_host;
   options.port = config.ui_port;
   return http::Server::Start(options, [api](http::Request&& req, http::Responder respond) {
-    api->Handle(std::move(req), std::move(respond));
+    api->Handle(std::move(req), respond);
   });
 }
 

@@ -63,7 +63,7 @@ Result<std::shared_ptr<ReadOnlyStore>> Api::Current() {
   return store_;
 }
 
-void Api::Handle(http::Request&& request, http::Responder respond) {
+void Api::Handle(http::Request&& request, const http::Responder& respond) {
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path == "/api/v1/overview" && (method == "GET" || method == "HEAD")) {

@@ -30,7 +30,7 @@ class Api {
  public:
   explicit Api(ApiOptions options);
 
-  void Handle(http::Request&& request, http::Responder respond);
+  void Handle(http::Request&& request, const http::Responder& respond);
 
  private:
   // The store of the current version, reopened when CURRENT has moved on.
