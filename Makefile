@@ -28,9 +28,9 @@ build-asan: $(ASAN_BUILD)/build.ninja
 test: bootstrap
 	@scripts/check-format
 	$(MAKE) build
-	cd $(BUILD) && ctest --output-on-failure --timeout 300
+	cd $(BUILD) && ctest --output-on-failure --timeout 300 -j2
 	$(MAKE) build-asan
-	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 300 -L unit
+	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 300 -j2 -L unit
 
 demo: bootstrap build
 	scripts/demo
