@@ -35,4 +35,10 @@ struct GenArgs {
 };
 int Gen(const pipeline::Config& config, const GenArgs& args);
 
+struct RawArgs {
+  uint64_t segment = 0;         // only this segment; 0: every one
+  bool include_active = false;  // also the active (.open) segment, up to its last whole record
+};
+int Raw(const pipeline::Config& config, const RawArgs& args);
+
 }  // namespace footfall::cli

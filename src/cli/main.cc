@@ -81,6 +81,13 @@ int Main(int argc, char** argv) {
   gen->add_option("--app-id", gen_args.app_id, "Application id of the events");
   AddCommon(gen, &common);
 
+  auto* raw_log = app.add_subcommand("raw", "Print every raw-log record as one JSON object a line");
+  RawArgs raw_args;
+  raw_log->add_option("--segment", raw_args.segment, "Only segment N")->check(CLI::PositiveNumber);
+  raw_log->add_flag("--include-active", raw_args.include_active,
+                    "Also read the active segment (.open), up to its last whole record");
+  AddCommon(raw_log, &common);
+
   auto* status = app.add_subcommand("status", "Segments, watermark, versions, lag, bad rows");
   std::string status_format = "text";
   status->add_option("--format", status_format, "Output format")
@@ -128,6 +135,7 @@ int Main(int argc, char** argv) {
     }
     return Gen(config, gen_args);
   }
+  if (raw_log->parsed()) return Raw(config, raw_args);
   if (status->parsed()) return ShowStatus(config, status_format);
   if (enrich->parsed()) {
     return Fail("enrich",

@@ -51,11 +51,20 @@ struct CollectorStack {
     rawlog::LogOptions log_options;
     log_options.segment_max_bytes = config.segment_max_bytes;
     log_options.seal_after = config.seal_after;
+    log_options.durability = config.durability == "interval" ? rawlog::Durability::kInterval
+                             : config.durability == "none"   ? rawlog::Durability::kNone
+                                                             : rawlog::Durability::kFsync;
+    log_options.sync_interval = config.sync_interval;
+    log_options.max_queued_bytes = config.max_queued_bytes;
     FOOTFALL_ASSIGN_OR_RETURN(log, rawlog::LogWriter::Open(config.data_dir + "/raw", log_options));
+    rawlog::LogWriter* writer = log.get();
     collector::CollectorOptions options;
     options.cookie_domain = config.cookie_domain;
     options.trust_forwarded_for = config.trust_forwarded_for;
-    rawlog::LogWriter* writer = log.get();
+    options.storage_health = [writer] { return writer->Health(); };
+    options.extra_metrics = [writer](std::string* out) {
+      rawlog::AppendPrometheusMetrics(writer->Stats(), out);
+    };
     collector = std::make_unique<collector::Collector>(
         options, [writer](std::string record, std::function<void(const footfall::Status&)> done) {
           writer->Append(std::move(record), std::move(done));

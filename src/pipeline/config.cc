@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <vector>
 
 namespace footfall::pipeline {
 namespace {
@@ -25,6 +26,10 @@ ui:
 raw:
   segment_max_mb: 64             # seal the active raw-log segment at this size
   seal_after_seconds: 60         # ... or when its first record is this old
+  durability: fsync              # fsync: a 2xx means on disk (group commit); interval: synced
+                                 # every sync_interval_ms (a crash loses up to that); none
+  sync_interval_ms: 100
+  max_queued_mb: 64              # requests waiting for the disk beyond this get 503 at once
 
 batch:
   interval_seconds: 300          # `footfall run` rebuilds the views this often
@@ -53,6 +58,20 @@ Setter String(std::string Config::*field) {
     if (!n.IsScalar()) return InvalidArgument("expected a string");
     c->*field = n.Scalar();
     return Status::Ok();
+  };
+}
+
+Setter OneOf(std::string Config::*field, std::vector<std::string> allowed) {
+  return [field, allowed](const YAML::Node& n, Config* c) -> Status {
+    for (const std::string& a : allowed) {
+      if (n.IsScalar() && n.Scalar() == a) {
+        c->*field = a;
+        return Status::Ok();
+      }
+    }
+    std::string list;
+    for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return InvalidArgument("expected one of " + list);
   };
 }
 
@@ -86,6 +105,9 @@ const std::map<std::string, Setter>& Setters() {
       {"ui.port", Int(&Config::ui_port, 0, 65535)},
       {"raw.segment_max_mb", Int(&Config::segment_max_bytes, 1, 4096, 1 << 20)},
       {"raw.seal_after_seconds", Int(&Config::seal_after, 1, 86400, kMicrosPerSecond)},
+      {"raw.durability", OneOf(&Config::durability, {"fsync", "interval", "none"})},
+      {"raw.sync_interval_ms", Int(&Config::sync_interval, 1, 60'000, 1000)},
+      {"raw.max_queued_mb", Int(&Config::max_queued_bytes, 1, 65536, 1 << 20)},
       {"batch.interval_seconds", Int(&Config::batch_interval, 1, 7 * 86400, kMicrosPerSecond)},
       {"sessions.timeout_minutes",
        Int(&Config::session_timeout, 1, 24 * 60, 60 * kMicrosPerSecond)},

@@ -23,6 +23,10 @@ struct Config {
 
   uint64_t segment_max_bytes = 64ull << 20;
   Micros seal_after = 60 * kMicrosPerSecond;
+  // "fsync" (a 2xx means durable), "interval" (synced every sync_interval) or "none".
+  std::string durability = "fsync";
+  Micros sync_interval = 100'000;
+  uint64_t max_queued_bytes = 64ull << 20;  // beyond: 503 at once (backpressure)
 
   Micros batch_interval = 5 * 60 * kMicrosPerSecond;
   Micros session_timeout = 30 * 60 * kMicrosPerSecond;

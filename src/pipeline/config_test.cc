@@ -27,6 +27,9 @@ TEST(Config, DefaultsFileLoadsToDefaults) {
   EXPECT_EQ(c->batch_interval, d.batch_interval);
   EXPECT_EQ(c->session_timeout, d.session_timeout);
   EXPECT_EQ(c->events_table_cap, d.events_table_cap);
+  EXPECT_EQ(c->durability, d.durability);
+  EXPECT_EQ(c->sync_interval, d.sync_interval);
+  EXPECT_EQ(c->max_queued_bytes, d.max_queued_bytes);
 }
 
 TEST(Config, OverridesAndEmptyFile) {

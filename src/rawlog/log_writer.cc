@@ -1,7 +1,14 @@
 #include "rawlog/log_writer.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -9,17 +16,37 @@
 #include <vector>
 
 #include "base/log.h"
+#include "rawlog/format.h"
 #include "rawlog/segment.h"
 
 namespace footfall::rawlog {
+namespace {
+
+// How often segments abandoned after an I/O error are tried again (truncated to what was
+// acknowledged and sealed).
+constexpr Micros kAbandonedRetryInterval = kMicrosPerSecond;
+constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
+
+// Deadlines and latencies use the monotonic clock: a wall-clock step must neither seal early
+// nor show as a negative latency.
+Micros SteadyMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
+
+}  // namespace
 
 class LogWriter::Impl {
  public:
-  Impl(std::string dir, LogOptions options, FileLock lock, uint64_t next_number)
-      : dir_(std::move(dir)),
-        options_(options),
-        lock_(std::move(lock)),
-        next_number_(next_number) {}
+  Impl(std::string dir, LogOptions options, FileLock lock, uint64_t next_number,
+       uint64_t sealed_segments, uint64_t sealed_bytes)
+      : dir_(std::move(dir)), options_(options), lock_(std::move(lock)), next_number_(next_number) {
+    stats_.sealed_segments = sealed_segments;
+    stats_.sealed_bytes = sealed_bytes;
+    acknowledged_ = {next_number, 0};
+  }
 
   ~Impl() { (void)Close(); }
 
@@ -28,15 +55,32 @@ class LogWriter::Impl {
   }
 
   void Append(std::string record, Done done) {
+    if (record.empty() || record.size() > kMaxRecordSize) {
+      done(InvalidArgument("a raw-log record is 1 to " + std::to_string(kMaxRecordSize) +
+                           " bytes, not " + std::to_string(record.size())));
+      return;
+    }
+    Status refused;
     {
       std::lock_guard<std::mutex> l(mu_);
-      if (!closing_) {
-        queue_.push_back(Pending{std::move(record), std::move(done)});
+      if (closing_) {
+        refused = FailedPrecondition("raw log " + dir_ + " is closed");
+      } else if (stats_.queued_records > 0 &&
+                 (stats_.queued_records >= options_.max_queued_records ||
+                  stats_.queued_bytes + record.size() > options_.max_queued_bytes)) {
+        ++stats_.rejected_records;
+        refused = ResourceExhausted(
+            "raw log " + dir_ + " has " + std::to_string(stats_.queued_records) + " records (" +
+            std::to_string(stats_.queued_bytes) + " bytes) waiting to be written; try again later");
+      } else {
+        ++stats_.queued_records;
+        stats_.queued_bytes += record.size();
+        queue_.push_back(Pending{std::move(record), std::move(done), SteadyMicros()});
         cv_.notify_one();
         return;
       }
     }
-    done(FailedPrecondition("raw log " + dir_ + " is closed"));
+    done(refused);
   }
 
   Status SealActive() {
@@ -63,20 +107,46 @@ class LogWriter::Impl {
   }
 
   LogStats Stats() const {
+    LogStats s;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      s = stats_;
+      s.healthy = health_.ok();
+    }
+    s.append_latency = append_latency_.Snapshot();
+    s.sync_latency = sync_latency_.Snapshot();
+    return s;
+  }
+
+  Status Health() const {
     std::lock_guard<std::mutex> l(mu_);
-    return stats_;
+    return health_;
+  }
+
+  Position AcknowledgedEnd() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return acknowledged_;
   }
 
  private:
   struct Pending {
     std::string record;
     Done done;
+    Micros enqueued;  // SteadyMicros() at Append
   };
 
-  // The writer thread: take everything queued, write it in one call, sync once, acknowledge.
+  // A segment closed without sealing after an I/O error made it unsafe to append to. Its first
+  // `keep` bytes hold exactly the records that were acknowledged; anything after them belongs
+  // to records that got an error.
+  struct Abandoned {
+    uint64_t number;
+    uint64_t keep;
+  };
+
+  // The writer thread: take everything queued, write it in one call, sync once, acknowledge;
+  // between batches, sync (kInterval), seal by age and retry abandoned segments on time.
   void Run() {
     std::vector<Pending> batch;
-    std::string frames;
     for (;;) {
       bool closing, seal_now;
       uint64_t seal_ticket;
@@ -85,11 +155,12 @@ class LogWriter::Impl {
         const auto ready = [&] {
           return !queue_.empty() || closing_ || seal_requested_ > seal_completed_;
         };
-        if (active_ && !active_->empty()) {
-          const Micros wait = opened_at_ + options_.seal_after - NowMicros();
-          if (wait > 0) cv_.wait_for(l, std::chrono::microseconds(wait), ready);
-        } else {
+        const Micros deadline = NextDeadline();
+        if (deadline == kNoDeadline) {
           cv_.wait(l, ready);
+        } else {
+          const Micros wait = deadline - SteadyMicros();
+          if (wait > 0) cv_.wait_for(l, std::chrono::microseconds(wait), ready);
         }
         batch.assign(std::make_move_iterator(queue_.begin()),
                      std::make_move_iterator(queue_.end()));
@@ -99,13 +170,24 @@ class LogWriter::Impl {
         seal_now = seal_requested_ > seal_completed_;
       }
 
-      if (!batch.empty()) WriteBatch(batch, frames);
+      if (!batch.empty()) WriteBatch(batch);
       batch.clear();
 
-      const bool aged =
-          active_ && !active_->empty() && NowMicros() - opened_at_ >= options_.seal_after;
+      Micros now = SteadyMicros();
+      if (unsynced_ && options_.durability == Durability::kInterval &&
+          now - last_sync_ >= options_.sync_interval) {
+        IntervalSync();
+      }
+      now = SteadyMicros();
+      const bool aged = active_ && !active_->empty() && now - opened_at_ >= options_.seal_after;
       Status seal_status;
       if (seal_now || closing || aged) seal_status = SealCurrent();
+      if (closing) DiscardEmptyActive();
+      if (!abandoned_.empty() && (seal_now || closing || now >= next_retry_)) {
+        Status retry = RetryAbandoned();
+        // A seal that failed and then succeeded on the retry leaves nothing unsealed: OK.
+        if (seal_status.ok() || abandoned_.empty()) seal_status = retry;
+      }
       if (seal_now) {
         std::lock_guard<std::mutex> l(mu_);
         seal_status_ = seal_status;
@@ -125,62 +207,269 @@ class LogWriter::Impl {
     }
   }
 
-  void WriteBatch(std::vector<Pending>& batch, std::string& frames) {
-    Status s = EnsureActive();
+  // When the writer thread must wake without new work: the age seal, the periodic sync and
+  // the retry of abandoned segments. Writer-thread state only.
+  Micros NextDeadline() const {
+    Micros deadline = kNoDeadline;
+    if (active_ && !active_->empty()) {
+      deadline = std::min(deadline, opened_at_ + options_.seal_after);
+    }
+    if (unsynced_ && options_.durability == Durability::kInterval) {
+      deadline = std::min(deadline, last_sync_ + options_.sync_interval);
+    }
+    if (!abandoned_.empty()) deadline = std::min(deadline, next_retry_);
+    return deadline;
+  }
+
+  void WriteBatch(std::vector<Pending>& batch) {
+    Status s;
     size_t i = 0;
-    while (s.ok() && i < batch.size()) {
+    while (i < batch.size()) {
+      s = EnsureActive();
+      if (!s.ok()) break;
       // Fill the segment up to its size limit; the rest goes into the next segment.
-      frames.clear();
+      frames_.clear();
       const size_t first = i;
       do {
-        FrameRecord(batch[i].record, &frames);
+        FrameRecord(batch[i].record, &frames_);
         ++i;
-      } while (i < batch.size() && active_->size() + frames.size() + batch[i].record.size() <
+      } while (i < batch.size() && active_->size() + frames_.size() + batch[i].record.size() <
                                        options_.segment_max_bytes);
-      s = active_->AppendFramed(frames);
-      if (s.ok() && options_.sync) s = active_->Sync();
-      if (s.ok()) {
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          stats_.records += i - first;
-          stats_.bytes += frames.size();
-          stats_.syncs += options_.sync ? 1 : 0;
-        }
-        for (size_t k = first; k < i; ++k) batch[k].done(Status::Ok());
-        if (active_->size() >= options_.segment_max_bytes) s = SealCurrent();
-        if (s.ok() && i < batch.size()) s = EnsureActive();
-      } else {
+      s = WriteChunk();
+      if (!s.ok()) {
         i = first;
         break;
       }
+      Acknowledge(batch, first, i, Status::Ok(), frames_.size());
+      // A failed seal abandons the segment and sets Health(); these records are safe in it.
+      if (active_->size() >= options_.segment_max_bytes) (void)SealCurrent();
     }
     if (!s.ok()) {
       LogError("rawlog", s.ToString());
-      for (size_t k = i; k < batch.size(); ++k) batch[k].done(s);
+      Acknowledge(batch, i, batch.size(), s, 0);
     }
+  }
+
+  // Writes frames_ to the active segment and, with kFsync, syncs it. On failure no frame of
+  // this chunk stays in the segment, or the segment is abandoned.
+  //
+  // After a failed fdatasync the bytes written may or may not be on disk, and Linux may already
+  // have marked those pages clean, so a later sync would succeed without writing them. The
+  // records of this chunk get the error, so they must not stay readable in the file either (a
+  // client retries them; a batch run must not count them too). The policy: cut the file back to
+  // its size before the chunk — everything before that was synced successfully earlier — and
+  // sync the cut; the segment is then as it was before the chunk and stays in use. When the
+  // cut or its sync fails too, the segment is abandoned: closed, left `.open`, remembered with
+  // the size to cut it back to, and the next chunk goes to a new segment. The retry (and the
+  // recovery at the next Open) truncates it to that size and seals it.
+  Status WriteChunk() {
+    const uint64_t before = active_->size();
+    Status s = active_->AppendFramed(frames_);
+    if (!s.ok()) {
+      CountIoError();
+      if (active_->damaged()) Abandon(before);
+      return s;
+    }
+    if (options_.durability != Durability::kFsync) {
+      unsynced_ = true;
+      return Status::Ok();
+    }
+    s = TimedSync();
+    if (s.ok()) return Status::Ok();
+    Status cut = active_->TruncateTo(before);
+    if (cut.ok()) cut = TimedSync();
+    if (!cut.ok()) {
+      LogError("rawlog", "after a failed sync: " + cut.ToString());
+      Abandon(before);
+    }
+    return s;
+  }
+
+  // Runs `done` of batch[from, to) with `status` and updates the counters and Health();
+  // `frame_bytes` is what those records added to the log (0 when they failed).
+  void Acknowledge(std::vector<Pending>& batch, size_t from, size_t to, const Status& status,
+                   uint64_t frame_bytes) {
+    if (from == to) return;
+    const Micros now = SteadyMicros();
+    uint64_t record_bytes = 0;
+    for (size_t k = from; k < to; ++k) {
+      record_bytes += batch[k].record.size();
+      append_latency_.Record(now - batch[k].enqueued);
+    }
+    {
+      // Before the callbacks: whoever learns of the outcome must find it reflected in Health(),
+      // Stats() and AcknowledgedEnd() already.
+      std::lock_guard<std::mutex> l(mu_);
+      health_ = status;
+      stats_.queued_records -= to - from;
+      stats_.queued_bytes -= record_bytes;
+      if (status.ok()) {
+        stats_.records += to - from;
+        stats_.bytes += frame_bytes;
+        stats_.active_bytes = active_->size();
+        acknowledged_ = {active_->number(), active_->size()};
+      } else {
+        stats_.failed_records += to - from;
+      }
+    }
+    for (size_t k = from; k < to; ++k) batch[k].done(status);
+  }
+
+  // kInterval: the periodic sync. The records it covers were acknowledged already, so on
+  // failure there is nobody to tell but Health() and the log. The segment is then sealed at
+  // once (which syncs again) rather than appended to: pages whose writeback failed may be
+  // missing on disk, and later records must not land in a file with a hole before them.
+  void IntervalSync() {
+    Status s = TimedSync();
+    if (s.ok()) {
+      unsynced_ = false;
+      last_sync_ = SteadyMicros();
+      return;
+    }
+    LogError("rawlog",
+             "periodic sync failed; records acknowledged since the last sync may be lost: " +
+                 s.ToString());
+    SetHealth(s);
+    (void)SealCurrent();
+  }
+
+  Status TimedSync() {
+    const Micros start = SteadyMicros();
+    Status s = active_->Sync();
+    sync_latency_.Record(SteadyMicros() - start);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++stats_.syncs;
+    }
+    if (!s.ok()) CountIoError();
+    return s;
   }
 
   Status EnsureActive() {
     if (active_) return Status::Ok();
     auto seg = ActiveSegment::Create(dir_, next_number_);
-    if (!seg.ok()) return seg.status();
+    if (!seg.ok()) {
+      CountIoError();
+      // Create removes what it made; should even that fail, skip the number so the next try
+      // does not hit EEXIST, and let the retry remove the leftover (a header at most; were it
+      // longer, it is kept and sealed rather than cut).
+      struct stat st {};
+      if (::stat(SegmentPath(dir_, next_number_, false).c_str(), &st) == 0) {
+        const auto size = static_cast<uint64_t>(st.st_size);
+        abandoned_.push_back({next_number_, size <= kSegmentHeaderSize ? 0 : size});
+        next_retry_ = SteadyMicros() + kAbandonedRetryInterval;
+        ++next_number_;
+      }
+      return seg.status();
+    }
     ++next_number_;
     active_.emplace(std::move(seg).value());
-    opened_at_ = NowMicros();
+    opened_at_ = SteadyMicros();
+    last_sync_ = opened_at_;  // Create synced the header
+    unsynced_ = false;
     std::lock_guard<std::mutex> l(mu_);
     stats_.active_segment = active_->number();
+    stats_.active_bytes = active_->size();
+    stats_.abandoned_segments = abandoned_.size();
+    acknowledged_ = {active_->number(), active_->size()};
     return Status::Ok();
   }
 
+  // Seals a non-empty active segment. When the seal fails before the rename, the segment is
+  // abandoned (every byte in it is acknowledged, so all of it is kept) and retried later.
   Status SealCurrent() {
     if (!active_ || active_->empty()) return Status::Ok();
+    const uint64_t size = active_->size();
     Status s = active_->Seal();
-    active_.reset();
-    if (s.ok()) {
+    if (active_->sealed()) {
+      active_.reset();
+      unsynced_ = false;
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.sealed_segments;
+      stats_.sealed_bytes += size;
+      stats_.active_bytes = 0;
+      if (!s.ok()) {
+        // Renamed, but the directory sync failed: sealed, though the name may not be durable.
+        ++stats_.io_errors;
+        health_ = s;
+      }
+      return s;
     }
+    CountIoError();
+    SetHealth(s);
+    LogError("rawlog", s.ToString());
+    Abandon(size);
     return s;
+  }
+
+  // Close() with an active segment that holds no record (its only chunk failed): remove it,
+  // as recovery would, rather than leave an empty `.open` behind.
+  void DiscardEmptyActive() {
+    if (!active_ || !active_->empty()) return;
+    const uint64_t number = active_->number();
+    active_.reset();
+    abandoned_.push_back({number, 0});
+  }
+
+  void Abandon(uint64_t keep) {
+    LogError("rawlog", "abandoning active segment " + active_->path() + " after an I/O error; " +
+                           "it is cut back to " + std::to_string(keep) +
+                           " bytes and sealed when the disk allows");
+    abandoned_.push_back({active_->number(), keep});
+    active_.reset();
+    unsynced_ = false;
+    next_retry_ = SteadyMicros() + kAbandonedRetryInterval;
+    std::lock_guard<std::mutex> l(mu_);
+    stats_.active_bytes = 0;
+    stats_.abandoned_segments = abandoned_.size();
+  }
+
+  // Cuts each abandoned segment back to its acknowledged size and seals it (or removes it when
+  // that leaves no record). Returns the first error; failed ones stay for the next retry.
+  Status RetryAbandoned() {
+    Status first;
+    for (auto it = abandoned_.begin(); it != abandoned_.end();) {
+      const std::string path = SegmentPath(dir_, it->number, false);
+      Status s;
+      uint64_t size = 0;
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) s = ErrnoError("cannot stat " + path);
+      } else {
+        size = std::min(static_cast<uint64_t>(st.st_size), it->keep);
+        if (static_cast<uint64_t>(st.st_size) > it->keep &&
+            ::truncate(path.c_str(), static_cast<off_t>(it->keep)) != 0) {
+          s = ErrnoError("cannot cut abandoned segment " + path);
+        }
+        if (s.ok()) s = SealRecovered(dir_, it->number);
+        if (s.ok() && size > kSegmentHeaderSize) {
+          std::lock_guard<std::mutex> l(mu_);
+          ++stats_.sealed_segments;
+          stats_.sealed_bytes += size;
+        }
+      }
+      if (s.ok()) {
+        it = abandoned_.erase(it);
+      } else {
+        CountIoError();
+        if (first.ok()) first = s;
+        ++it;
+      }
+    }
+    next_retry_ = SteadyMicros() + kAbandonedRetryInterval;
+    std::lock_guard<std::mutex> l(mu_);
+    stats_.abandoned_segments = abandoned_.size();
+    return first;
+  }
+
+  void CountIoError() {
+    std::lock_guard<std::mutex> l(mu_);
+    ++stats_.io_errors;
+  }
+
+  void SetHealth(const Status& s) {
+    std::lock_guard<std::mutex> l(mu_);
+    health_ = s;
   }
 
   // Constant after construction.
@@ -191,7 +480,16 @@ class LogWriter::Impl {
   // Owned by the writer thread.
   uint64_t next_number_;
   std::optional<ActiveSegment> active_;
-  Micros opened_at_ = 0;
+  Micros opened_at_ = 0;   // SteadyMicros() when active_ was made
+  Micros last_sync_ = 0;   // SteadyMicros() of the last successful sync of active_
+  bool unsynced_ = false;  // active_ holds acknowledged bytes not yet synced (kInterval, kNone)
+  std::vector<Abandoned> abandoned_;
+  Micros next_retry_ = 0;
+  std::string frames_;  // reused for every chunk
+
+  // Thread-safe on their own.
+  Histogram append_latency_;
+  Histogram sync_latency_;
 
   std::mutex join_mu_;
   std::thread thread_;  // guarded by join_mu_ once started
@@ -205,7 +503,9 @@ class LogWriter::Impl {
   uint64_t seal_completed_ = 0;      // guarded by mu_
   Status seal_status_;               // guarded by mu_
   Status close_status_;              // guarded by mu_ (written by the writer thread at exit)
-  LogStats stats_;                   // guarded by mu_
+  Status health_;                    // guarded by mu_
+  Position acknowledged_;            // guarded by mu_
+  LogStats stats_;                   // guarded by mu_ (histograms live outside it)
 };
 
 LogWriter::LogWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -224,8 +524,14 @@ Result<std::unique_ptr<LogWriter>> LogWriter::Open(const std::string& dir, LogOp
     }
     FOOTFALL_RETURN_IF_ERROR(SealRecovered(dir, seg.number));
   }
-  FOOTFALL_ASSIGN_OR_RETURN(uint64_t next, NextSegmentNumber(dir));
-  auto impl = std::make_unique<Impl>(dir, options, std::move(lock), next);
+  FOOTFALL_ASSIGN_OR_RETURN(segments, ListSegments(dir));
+  uint64_t sealed = 0, sealed_bytes = 0;
+  for (const SegmentInfo& seg : segments) {
+    sealed += seg.sealed ? 1 : 0;
+    sealed_bytes += seg.sealed ? seg.size : 0;
+  }
+  const uint64_t next = segments.empty() ? 1 : segments.back().number + 1;
+  auto impl = std::make_unique<Impl>(dir, options, std::move(lock), next, sealed, sealed_bytes);
   impl->Start();
   return std::unique_ptr<LogWriter>(new LogWriter(std::move(impl)));
 }
@@ -236,5 +542,56 @@ void LogWriter::Append(std::string record, Done done) {
 Status LogWriter::SealActive() { return impl_->SealActive(); }
 Status LogWriter::Close() { return impl_->Close(); }
 LogStats LogWriter::Stats() const { return impl_->Stats(); }
+Status LogWriter::Health() const { return impl_->Health(); }
+Position LogWriter::AcknowledgedEnd() const { return impl_->AcknowledgedEnd(); }
+
+void AppendPrometheusMetrics(const LogStats& s, std::string* out) {
+  const auto metric = [out](const char* name, const char* type, const char* help, uint64_t value) {
+    *out += "# HELP ";
+    *out += name;
+    *out += ' ';
+    *out += help;
+    *out += "\n# TYPE ";
+    *out += name;
+    *out += ' ';
+    *out += type;
+    *out += '\n';
+    *out += name;
+    *out += ' ';
+    *out += std::to_string(value);
+    *out += '\n';
+  };
+  metric("footfall_rawlog_records_total", "counter", "Records acknowledged by the raw log.",
+         s.records);
+  metric("footfall_rawlog_bytes_total", "counter",
+         "Bytes of acknowledged records, framing included.", s.bytes);
+  metric("footfall_rawlog_syncs_total", "counter", "fdatasync calls on the active segment.",
+         s.syncs);
+  metric("footfall_rawlog_sealed_segments", "gauge", "Sealed segments in the raw log directory.",
+         s.sealed_segments);
+  metric("footfall_rawlog_sealed_bytes", "gauge", "Bytes of the sealed segments on disk.",
+         s.sealed_bytes);
+  metric("footfall_rawlog_active_segment", "gauge", "Number of the active segment.",
+         s.active_segment);
+  metric("footfall_rawlog_active_bytes", "gauge", "Bytes in the active segment.", s.active_bytes);
+  metric("footfall_rawlog_queued_records", "gauge", "Records appended and not yet acknowledged.",
+         s.queued_records);
+  metric("footfall_rawlog_queued_bytes", "gauge", "Bytes of records not yet acknowledged.",
+         s.queued_bytes);
+  metric("footfall_rawlog_rejected_records_total", "counter",
+         "Appends refused because the queue was full.", s.rejected_records);
+  metric("footfall_rawlog_failed_records_total", "counter",
+         "Records not stored because of an I/O error.", s.failed_records);
+  metric("footfall_rawlog_io_errors_total", "counter",
+         "Failed segment creates, writes, syncs and seals.", s.io_errors);
+  metric("footfall_rawlog_abandoned_segments", "gauge",
+         "Segments left unsealed after an I/O error, waiting to be sealed.", s.abandoned_segments);
+  metric("footfall_rawlog_healthy", "gauge", "1 when the last write batch succeeded, else 0.",
+         s.healthy ? 1 : 0);
+  s.append_latency.AppendPrometheus(out, "footfall_rawlog_append_latency_seconds",
+                                    "Time from Append to the record's acknowledgement.");
+  s.sync_latency.AppendPrometheus(out, "footfall_rawlog_sync_latency_seconds",
+                                  "Time of one fdatasync of the active segment.");
+}
 
 }  // namespace footfall::rawlog

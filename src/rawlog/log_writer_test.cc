@@ -1,14 +1,23 @@
 #include "rawlog/log_writer.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <thread>
 
 #include "base/temp_dir.h"
+#include "rawlog/format.h"
+#include "rawlog/reader.h"
 #include "rawlog/segment.h"
+#include "rawlog/tailer.h"
 
 namespace footfall::rawlog {
 namespace {
@@ -26,10 +35,15 @@ std::vector<std::string> ReadSealed(const std::string& dir) {
   return out;
 }
 
+// Appends and waits for `done`, at most 30 s (a test must end even when the writer hangs).
 Status AppendAndWait(LogWriter& w, std::string record) {
-  std::promise<Status> p;
-  w.Append(std::move(record), [&p](const Status& s) { p.set_value(s); });
-  return p.get_future().get();
+  auto p = std::make_shared<std::promise<Status>>();
+  std::future<Status> f = p->get_future();
+  w.Append(std::move(record), [p](const Status& s) { p->set_value(s); });
+  if (f.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    return Internal("no acknowledgement within 30 s");
+  }
+  return f.get();
 }
 
 TEST(LogWriter, AcknowledgesDurableRecordsAndSealsOnClose) {
@@ -156,6 +170,375 @@ TEST(LogWriter, RecoversCrashedActiveSegment) {
   // The empty segment 2 was removed, so its number is free again; no record ever had it.
   EXPECT_EQ((*list)[1].number, 2u);
   EXPECT_EQ(ReadSealed(tmp.path()).back(), "after");
+}
+
+// Waits, bounded, until `pred` holds; false when it never did.
+template <typename Pred>
+bool WaitUntil(Pred pred) {
+  for (int i = 0; i < 1000; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+TEST(LogWriter, IntervalDurabilityAcknowledgesBeforeSyncAndSyncsSoon) {
+  TempDir tmp;
+  LogOptions options;
+  options.durability = Durability::kInterval;
+  options.sync_interval = 20'000;
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(AppendAndWait(**w, "r" + std::to_string(i)).ok());
+  // At most one sync per interval, however many batches; and the unsynced tail is synced
+  // within about an interval even with no further appends.
+  EXPECT_TRUE(WaitUntil([&] { return (*w)->Stats().syncs >= 1; }));
+  const LogStats stats = (*w)->Stats();
+  EXPECT_LT(stats.syncs, 50u);
+  EXPECT_EQ(stats.sync_latency.count, stats.syncs);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()).size(), 50u);
+}
+
+TEST(LogWriter, NoDurabilityNeverSyncsButSealsDurably) {
+  TempDir tmp;
+  LogOptions options;
+  options.durability = Durability::kNone;
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(AppendAndWait(**w, "r" + std::to_string(i)).ok());
+  EXPECT_EQ((*w)->Stats().syncs, 0u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()).size(), 20u);
+}
+
+TEST(LogWriter, FsyncDurabilitySyncsEveryBatch) {
+  TempDir tmp;
+  auto w = LogWriter::Open(tmp.path(), {});
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(AppendAndWait(**w, "r").ok());
+  EXPECT_EQ((*w)->Stats().syncs, 5u);  // one append at a time: one batch, one sync each
+}
+
+// Holds the writer thread inside the `done` of the first record, so later appends queue up.
+class BlockedWriter {
+ public:
+  explicit BlockedWriter(LogWriter& w) {
+    w.Append("first", [this](const Status&) {
+      entered_.set_value();
+      release_.get_future().wait();
+    });
+    entered_.get_future().wait();
+  }
+  // Releases the writer if the test has not (an assertion failed), so the writer can close.
+  ~BlockedWriter() {
+    if (!released_) Release();
+  }
+  void Release() {
+    released_ = true;
+    release_.set_value();
+  }
+
+ private:
+  std::promise<void> entered_, release_;
+  bool released_ = false;
+};
+
+TEST(LogWriter, RefusesAppendsOverTheRecordBound) {
+  TempDir tmp;
+  LogOptions options;
+  options.max_queued_records = 4;
+  std::vector<std::promise<Status>> results(6);  // outlives the writer and its callbacks
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  BlockedWriter blocked(**w);
+  for (size_t i = 0; i < results.size(); ++i) {
+    (*w)->Append("r" + std::to_string(i),
+                 [&results, i](const Status& s) { results[i].set_value(s); });
+  }
+  // Four fill the bound ("first" is being acknowledged, no longer queued); the other two are
+  // refused at once, while the writer is still stuck.
+  for (size_t i = 4; i < results.size(); ++i) {
+    std::future<Status> f = results[i].get_future();
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready) << i;
+    EXPECT_EQ(f.get().code(), StatusCode::kResourceExhausted);
+  }
+  LogStats stats = (*w)->Stats();
+  EXPECT_EQ(stats.queued_records, 4u);
+  EXPECT_EQ(stats.queued_bytes, 8u);
+  EXPECT_EQ(stats.rejected_records, 2u);
+  blocked.Release();
+  for (size_t i = 0; i < 4; ++i) {
+    std::future<Status> f = results[i].get_future();
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(30)), std::future_status::ready) << i;
+    EXPECT_TRUE(f.get().ok());
+  }
+  EXPECT_TRUE(AppendAndWait(**w, "after").ok());
+  stats = (*w)->Stats();
+  EXPECT_EQ(stats.queued_records, 0u);
+  EXPECT_EQ(stats.queued_bytes, 0u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()),
+            (std::vector<std::string>{"first", "r0", "r1", "r2", "r3", "after"}));
+}
+
+TEST(LogWriter, RefusesAppendsOverTheByteBound) {
+  TempDir tmp;
+  LogOptions options;
+  options.max_queued_bytes = 1000;
+  std::atomic<int> ok{0}, refused{0};  // outlive the writer and its callbacks
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  BlockedWriter blocked(**w);
+  for (int i = 0; i < 10; ++i) {
+    (*w)->Append(std::string(300, 'x'), [&](const Status& s) {
+      if (s.ok()) ++ok;
+      if (s.code() == StatusCode::kResourceExhausted) ++refused;
+    });
+  }
+  EXPECT_EQ(refused.load(), 7);  // 3 × 300 fit in 1000 bytes
+  EXPECT_LE((*w)->Stats().queued_bytes, 1000u);
+  blocked.Release();
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ok.load(), 3);
+}
+
+TEST(LogWriter, OneRecordIsAcceptedWhateverTheBound) {
+  TempDir tmp;
+  LogOptions options;
+  options.max_queued_bytes = 10;
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE(AppendAndWait(**w, std::string(100, 'x')).ok());
+}
+
+TEST(LogWriter, RefusesEmptyAndOversizedRecords) {
+  TempDir tmp;
+  auto w = LogWriter::Open(tmp.path(), {});
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(AppendAndWait(**w, "").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(AppendAndWait(**w, std::string(kMaxRecordSize + 1, 'x')).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_TRUE(ReadSealed(tmp.path()).empty());
+}
+
+TEST(LogWriter, StatsCountSegmentsOnDiskAndLatencies) {
+  TempDir tmp;
+  {
+    auto w = LogWriter::Open(tmp.path(), {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(AppendAndWait(**w, "a").ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  auto w = LogWriter::Open(tmp.path(), {});
+  ASSERT_TRUE(w.ok());
+  LogStats stats = (*w)->Stats();
+  EXPECT_EQ(stats.sealed_segments, 1u);
+  EXPECT_EQ(stats.sealed_bytes, kSegmentHeaderSize + kRecordHeaderSize + 1);
+  EXPECT_EQ(stats.active_segment, 0u);
+  EXPECT_EQ((*w)->AcknowledgedEnd(), (Position{2, 0}));
+  ASSERT_TRUE(AppendAndWait(**w, "bb").ok());
+  EXPECT_EQ((*w)->AcknowledgedEnd(), (Position{2, kSegmentHeaderSize + kRecordHeaderSize + 2}));
+  ASSERT_TRUE(AppendAndWait(**w, "ccc").ok());
+  ASSERT_TRUE((*w)->SealActive().ok());
+  stats = (*w)->Stats();
+  EXPECT_EQ(stats.sealed_segments, 2u);
+  EXPECT_EQ(stats.sealed_bytes, 2 * kSegmentHeaderSize + 3 * kRecordHeaderSize + 6);
+  EXPECT_EQ(stats.active_segment, 2u);
+  EXPECT_EQ(stats.active_bytes, 0u);
+  EXPECT_EQ(stats.records, 2u);
+  EXPECT_EQ(stats.append_latency.count, 2u);
+  EXPECT_EQ(stats.sync_latency.count, stats.syncs);
+  EXPECT_TRUE(stats.healthy);
+  EXPECT_TRUE((*w)->Health().ok());
+  std::string text;
+  AppendPrometheusMetrics(stats, &text);
+  EXPECT_NE(text.find("footfall_rawlog_sealed_segments 2\n"), std::string::npos);
+  EXPECT_NE(text.find("footfall_rawlog_append_latency_seconds_count 2\n"), std::string::npos);
+  EXPECT_NE(text.find("footfall_rawlog_sync_latency_seconds_bucket{le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(text.find("footfall_rawlog_healthy 1\n"), std::string::npos);
+}
+
+// A raw log on a small tmpfs, to run out of space (or inodes) for real. Mounting needs root;
+// without it the tests skip.
+class FullDiskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mnt_ = tmp_.Sub("mnt");
+    ASSERT_EQ(::mkdir(mnt_.c_str(), 0755), 0) << std::strerror(errno);
+  }
+  void TearDown() override {
+    if (mounted_ && ::umount(mnt_.c_str()) != 0) ::umount2(mnt_.c_str(), MNT_DETACH);
+  }
+
+  // Mounts a tmpfs with `options` on mnt_; false with skip_reason_ set when it cannot.
+  bool Mount(const char* options) {
+    if (::mount("tmpfs", mnt_.c_str(), "tmpfs", 0, options) != 0) {
+      skip_reason_ = "cannot mount a tmpfs (" + std::string(options) + ") on " + mnt_ +
+                     " (needs root): " + std::strerror(errno);
+      return false;
+    }
+    mounted_ = true;
+    return true;
+  }
+
+  TempDir tmp_;
+  std::string mnt_;
+  std::string skip_reason_;
+  bool mounted_ = false;
+};
+
+// Every record whose append succeeded is in the log exactly once, in order, with no damaged
+// frame and no record whose append failed; read live by a tailer, then sealed by a reader.
+void ExpectLogHolds(const std::string& dir, const std::vector<std::string>& acked, bool sealed) {
+  std::vector<std::string> read;
+  if (sealed) {
+    auto reader = LogReader::Open(dir);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    for (;;) {
+      auto rec = reader->Next();
+      ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+      if (!*rec) break;
+      read.push_back((*rec)->body);
+    }
+  } else {
+    auto tailer = Tailer::Open(dir, {});
+    ASSERT_TRUE(tailer.ok()) << tailer.status().ToString();
+    for (;;) {
+      auto rec = tailer->Poll();
+      ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+      if (!*rec) break;
+      read.push_back((*rec)->body);
+    }
+  }
+  EXPECT_EQ(read, acked);
+}
+
+TEST_F(FullDiskTest, FailsAppendsWhileFullAndResumesWhenSpaceReturns) {
+  if (!Mount("size=256k")) GTEST_SKIP() << skip_reason_;
+  const std::string filler = mnt_ + "/filler";
+  std::ofstream(filler, std::ios::binary) << std::string(96 << 10, 'f');
+  const std::string dir = mnt_ + "/raw";
+  LogOptions options;
+  options.segment_max_bytes = 16 << 10;  // seals and new segments on the way to a full disk
+  auto w = LogWriter::Open(dir, options);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+
+  std::vector<std::string> acked;
+  int next = 0;
+  const auto record = [&next] {
+    std::string r = "record-" + std::to_string(next++) + "-";
+    r.resize(1000, 'r');
+    return r;
+  };
+  Status failed;
+  for (int i = 0; i < 400 && failed.ok(); ++i) {
+    std::string r = record();
+    Status s = AppendAndWait(**w, r);
+    if (s.ok()) {
+      acked.push_back(std::move(r));
+    } else {
+      failed = s;
+    }
+  }
+  ASSERT_EQ(failed.code(), StatusCode::kIoError) << failed.ToString();
+  EXPECT_GT(acked.size(), 50u);
+  EXPECT_EQ((*w)->Health().code(), StatusCode::kIoError);
+  // Still full: the next append fails too, and the writer is still there.
+  EXPECT_EQ(AppendAndWait(**w, record()).code(), StatusCode::kIoError);
+  LogStats stats = (*w)->Stats();
+  EXPECT_FALSE(stats.healthy);
+  EXPECT_GE(stats.failed_records, 2u);
+  EXPECT_GE(stats.io_errors, 2u);
+  EXPECT_EQ(stats.queued_records, 0u);
+  ExpectLogHolds(dir, acked, /*sealed=*/false);
+
+  ASSERT_EQ(::unlink(filler.c_str()), 0);
+  for (int i = 0; i < 20; ++i) {
+    std::string r = record();
+    ASSERT_TRUE(AppendAndWait(**w, r).ok()) << "append " << i << " after space returned";
+    acked.push_back(std::move(r));
+  }
+  EXPECT_TRUE((*w)->Health().ok());
+  EXPECT_TRUE((*w)->Stats().healthy);
+  ExpectLogHolds(dir, acked, /*sealed=*/false);
+  ASSERT_TRUE((*w)->Close().ok());
+  ExpectLogHolds(dir, acked, /*sealed=*/true);
+  const auto segments = ListSegments(dir);
+  ASSERT_TRUE(segments.ok());
+  for (const SegmentInfo& seg : *segments) EXPECT_TRUE(seg.sealed) << seg.path;
+}
+
+TEST_F(FullDiskTest, RetriesANewSegmentWhenNoInodeIsLeft) {
+  if (!Mount("size=256k,nr_inodes=16")) GTEST_SKIP() << skip_reason_;
+  const std::string dir = mnt_ + "/raw";
+  LogOptions options;
+  options.segment_max_bytes = 20;  // every record seals its segment: each needs a new file
+  auto w = LogWriter::Open(dir, options);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE(AppendAndWait(**w, "first").ok());
+  // Use up every inode left.
+  int fillers = 0;
+  for (; fillers < 64; ++fillers) {
+    const std::string path = mnt_ + "/filler-" + std::to_string(fillers);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) break;
+    ::close(fd);
+  }
+  ASSERT_GT(fillers, 0);
+  ASSERT_LT(fillers, 64);
+
+  EXPECT_EQ(AppendAndWait(**w, "no-room").code(), StatusCode::kIoError);
+  EXPECT_EQ((*w)->Health().code(), StatusCode::kIoError);
+  EXPECT_EQ(AppendAndWait(**w, "still-no-room").code(), StatusCode::kIoError);
+  auto list = ListSegments(dir);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);  // the failed creates left nothing behind
+  EXPECT_TRUE((*list)[0].sealed);
+
+  ASSERT_EQ(::unlink((mnt_ + "/filler-0").c_str()), 0);
+  ASSERT_TRUE(AppendAndWait(**w, "second").ok());
+  EXPECT_TRUE((*w)->Health().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  ExpectLogHolds(dir, {"first", "second"}, /*sealed=*/true);
+  list = ListSegments(dir);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[1].number, 2u);  // the number whose create failed is used after all
+}
+
+TEST_F(FullDiskTest, RemovesASegmentWhoseHeaderDidNotFit) {
+  if (!Mount("size=256k")) GTEST_SKIP() << skip_reason_;
+  const std::string dir = mnt_ + "/raw";
+  LogOptions options;
+  options.segment_max_bytes = 20;  // every record seals its segment: each needs a new file
+  auto w = LogWriter::Open(dir, options);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE(AppendAndWait(**w, "first").ok());
+  // Use up every byte left: a new file can be made, but not written to.
+  const std::string filler = mnt_ + "/filler";
+  {
+    const int fd = ::open(filler.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    ASSERT_GE(fd, 0);
+    const std::string block(4096, 'f');
+    int blocks = 0;
+    while (blocks < 1000 && ::write(fd, block.data(), block.size()) > 0) ++blocks;
+    ::close(fd);
+    ASSERT_LT(blocks, 1000);
+  }
+  EXPECT_EQ(AppendAndWait(**w, "no-room").code(), StatusCode::kIoError);
+  EXPECT_EQ((*w)->Health().code(), StatusCode::kIoError);
+  auto list = ListSegments(dir);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u) << "the segment whose header failed is removed";
+
+  ASSERT_EQ(::unlink(filler.c_str()), 0);
+  ASSERT_TRUE(AppendAndWait(**w, "second").ok());
+  EXPECT_TRUE((*w)->Health().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  ExpectLogHolds(dir, {"first", "second"}, /*sealed=*/true);
 }
 
 }  // namespace

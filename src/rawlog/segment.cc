@@ -52,29 +52,10 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Status::Ok();
 }
 
-// Checks the header; returns kCorruption naming `path` when it is not a segment.
-Status CheckHeader(std::string_view data, const std::string& path) {
-  if (data.size() < kSegmentHeaderSize || data.substr(0, kSegmentMagic.size()) != kSegmentMagic) {
-    return Corruption(path + ": not a footfall raw-log segment (bad magic)");
-  }
-  if (UnmaskCrc(DecodeFixed32(data.data() + 12)) != Crc32c(data.substr(0, 12))) {
-    return Corruption(path + ": segment header checksum mismatch");
-  }
-  const uint32_t version = DecodeFixed32(data.data() + 8);
-  if (version != kFormatVersion) {
-    return Corruption(path + ": unsupported raw-log format version " + std::to_string(version));
-  }
-  return Status::Ok();
-}
-
 // Length of the valid frame at `pos`, or 0 when the bytes there are not a whole, intact frame.
 uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
-  if (data.size() - pos < kRecordHeaderSize) return 0;
-  const uint32_t len = DecodeFixed32(data.data() + pos);
-  if (len == 0 || len > kMaxRecordSize || data.size() - pos - kRecordHeaderSize < len) return 0;
-  const std::string_view body = data.substr(pos + kRecordHeaderSize, len);
-  if (UnmaskCrc(DecodeFixed32(data.data() + pos + 4)) != Crc32c(body)) return 0;
-  return kRecordHeaderSize + len;
+  const FrameView v = ViewFrame(data, pos);
+  return v.kind == FrameView::Kind::kWhole ? v.size : 0;
 }
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -106,6 +87,46 @@ Status RenameSealed(const std::string& dir, const std::string& from, const std::
 }
 
 }  // namespace
+
+Status CheckSegmentHeader(std::string_view data, const std::string& path) {
+  if (data.size() < kSegmentHeaderSize || data.substr(0, kSegmentMagic.size()) != kSegmentMagic) {
+    return Corruption(path + ": not a footfall raw-log segment (bad magic)");
+  }
+  if (UnmaskCrc(DecodeFixed32(data.data() + 12)) != Crc32c(data.substr(0, 12))) {
+    return Corruption(path + ": segment header checksum mismatch");
+  }
+  const uint32_t version = DecodeFixed32(data.data() + 8);
+  if (version != kFormatVersion) {
+    return Corruption(path + ": unsupported raw-log format version " + std::to_string(version));
+  }
+  return Status::Ok();
+}
+
+FrameView ViewFrame(std::string_view data, uint64_t pos) {
+  FrameView v;
+  const uint64_t available = pos <= data.size() ? data.size() - pos : 0;
+  if (available < kRecordHeaderSize) {
+    v.kind = FrameView::Kind::kIncomplete;
+    v.size = kRecordHeaderSize;
+    return v;
+  }
+  const uint32_t len = DecodeFixed32(data.data() + pos);
+  if (len == 0 || len > kMaxRecordSize) return v;
+  v.size = kRecordHeaderSize + len;
+  if (available < v.size) {
+    v.kind = FrameView::Kind::kIncomplete;
+    return v;
+  }
+  const std::string_view body = data.substr(pos + kRecordHeaderSize, len);
+  if (UnmaskCrc(DecodeFixed32(data.data() + pos + 4)) != Crc32c(body)) return v;
+  v.kind = FrameView::Kind::kWhole;
+  v.body = body;
+  return v;
+}
+
+std::string SegmentPath(const std::string& dir, uint64_t number, bool sealed) {
+  return Join(dir, SegmentFileName(number, sealed));
+}
 
 std::string SegmentFileName(uint64_t number, bool sealed) {
   char buf[32];
@@ -177,7 +198,9 @@ ActiveSegment::ActiveSegment(ActiveSegment&& other) noexcept
       path_(std::move(other.path_)),
       number_(other.number_),
       fd_(other.fd_),
-      size_(other.size_) {
+      size_(other.size_),
+      sealed_(other.sealed_),
+      damaged_(other.damaged_) {
   other.fd_ = -1;
 }
 
@@ -189,6 +212,8 @@ ActiveSegment& ActiveSegment::operator=(ActiveSegment&& other) noexcept {
     number_ = other.number_;
     fd_ = other.fd_;
     size_ = other.size_;
+    sealed_ = other.sealed_;
+    damaged_ = other.damaged_;
     other.fd_ = -1;
   }
   return *this;
@@ -206,19 +231,27 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create segment " + path);
   ActiveSegment seg(dir, number, fd);
-  FOOTFALL_RETURN_IF_ERROR(WriteAll(fd, HeaderBytes(), path));
   // The header and the directory entry must be durable before any record is acknowledged.
-  if (::fdatasync(fd) != 0) return ErrnoError("fdatasync " + path);
-  FOOTFALL_RETURN_IF_ERROR(SyncDir(dir));
+  Status s = WriteAll(fd, HeaderBytes(), path);
+  if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
+  if (s.ok()) s = SyncDir(dir);
+  if (!s.ok()) {
+    // A file without a whole header holds no record; leaving it would make every later
+    // Create of this number fail with EEXIST (a full disk would then never heal by itself).
+    ::unlink(path.c_str());
+    return s;
+  }
   return seg;
 }
 
 Status ActiveSegment::AppendFramed(std::string_view frames) {
   if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (damaged_) return FailedPrecondition("segment " + path_ + " is damaged");
   Status s = WriteAll(fd_, frames, path_);
   if (!s.ok()) {
     // Leave no partial frame behind: the next append must start on a frame boundary.
     if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      damaged_ = true;
       return ErrnoError("cannot undo a failed append to " + path_);
     }
     return s;
@@ -232,21 +265,62 @@ Status ActiveSegment::Sync() {
   return Status::Ok();
 }
 
+Status ActiveSegment::TruncateTo(uint64_t size) {
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (size < kSegmentHeaderSize || size > size_) {
+    return InvalidArgument("cannot cut " + path_ + " of " + std::to_string(size_) + " bytes to " +
+                           std::to_string(size));
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+    damaged_ = true;
+    return ErrnoError("cannot truncate " + path_);
+  }
+  size_ = size;
+  return Status::Ok();
+}
+
 Status ActiveSegment::Seal() {
-  const std::string& from = path_;
   const std::string to = Join(dir_, SegmentFileName(number_, true));
-  if (fd_ < 0) return FailedPrecondition("segment " + from + " is closed");
-  if (::fsync(fd_) != 0) return ErrnoError("fsync " + from);
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (::fsync(fd_) != 0) return ErrnoError("fsync " + path_);
+  ::chmod(path_.c_str(), 0444);  // sealed segments are read-only forever
+  if (::rename(path_.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + path_);
   ::close(fd_);
   fd_ = -1;
-  return RenameSealed(dir_, from, to);
+  sealed_ = true;
+  return SyncDir(dir_);
 }
 
 Result<SegmentReader> SegmentReader::Open(const std::string& path) {
+  return Open(path, kSegmentHeaderSize);
+}
+
+Result<SegmentReader> SegmentReader::Open(const std::string& path, uint64_t offset) {
   FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
-  FOOTFALL_RETURN_IF_ERROR(CheckHeader(data, path));
+  FOOTFALL_RETURN_IF_ERROR(CheckSegmentHeader(data, path));
+  if (offset == 0) offset = kSegmentHeaderSize;
+  if (offset < kSegmentHeaderSize || offset > data.size()) {
+    return InvalidArgument(path + ": offset " + std::to_string(offset) + " is outside the " +
+                           std::to_string(data.size()) + " bytes of records");
+  }
+  // Walk the length fields (not the checksums: damage past the offset is reported when read,
+  // and damage before it does not concern this reader unless it breaks the chain of lengths).
+  uint64_t at = kSegmentHeaderSize;
+  while (at < offset) {
+    if (data.size() - at < kRecordHeaderSize) break;
+    const uint32_t len = DecodeFixed32(data.data() + at);
+    if (len == 0 || len > kMaxRecordSize) {
+      return Corruption(path + ": damaged record length at offset " + std::to_string(at) +
+                        ", before offset " + std::to_string(offset));
+    }
+    at += kRecordHeaderSize + len;
+  }
+  if (at != offset) {
+    return InvalidArgument(path + ": offset " + std::to_string(offset) +
+                           " is not the start of a record");
+  }
   SegmentReader reader(path, std::move(data));
-  reader.pos_ = kSegmentHeaderSize;
+  reader.pos_ = offset;
   return reader;
 }
 
@@ -281,7 +355,7 @@ Status SealRecovered(const std::string& dir, uint64_t number) {
 Result<uint64_t> TruncateTornTail(const std::string& path) {
   FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
   uint64_t keep = 0;
-  if (CheckHeader(data, path).ok()) {
+  if (CheckSegmentHeader(data, path).ok()) {
     keep = kSegmentHeaderSize;
     while (const uint64_t frame = ValidFrameAt(data, keep)) keep += frame;
   }

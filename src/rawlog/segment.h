@@ -22,6 +22,8 @@ struct SegmentInfo {
 
 // "000000000042.seg" (sealed) or "000000000042.open" (active).
 std::string SegmentFileName(uint64_t number, bool sealed);
+// `dir`/SegmentFileName(number, sealed).
+std::string SegmentPath(const std::string& dir, uint64_t number, bool sealed);
 
 // Every segment in `dir`, by number; a missing directory is an empty log.
 Result<std::vector<SegmentInfo>> ListSegments(const std::string& dir);
@@ -38,38 +40,74 @@ Result<FileLock> LockRawLog(const std::string& dir);
 // the file once Append returns and durable after Sync(). Not thread-safe; one owner.
 class ActiveSegment {
  public:
+  // Creates the file with its header, durable (file and directory entry) when this returns.
+  // On failure the partly made file is removed, so the same number can be created again.
   static Result<ActiveSegment> Create(const std::string& dir, uint64_t number);
   ActiveSegment(ActiveSegment&& other) noexcept;
   ActiveSegment& operator=(ActiveSegment&& other) noexcept;
   ~ActiveSegment();  // closes without sealing (a crash-like stop; recovery seals it later)
 
   // Appends a frame for each record in `frames` already framed with FrameRecord (one write).
+  // On failure the file is cut back to its size before the call, so no partial frame stays;
+  // when even that fails the segment is damaged() and must not be appended to again.
   Status AppendFramed(std::string_view frames);
   Status Sync();
-  // Syncs, closes and renames the file to its sealed name, then syncs the directory.
+  // Cuts the file back to `size` bytes (a frame boundary at or above the header, at most
+  // size()), dropping frames whose sync failed. Sets damaged() when the cut fails.
+  Status TruncateTo(uint64_t size);
+  // Syncs, makes the file read-only and renames it to its sealed name, then syncs the
+  // directory. When the sync or the rename fails the segment stays open and unsealed; once the
+  // rename succeeded it is sealed() even if the directory sync then fails (the error says the
+  // new name may not be durable yet).
   Status Seal();
 
   uint64_t number() const { return number_; }
   uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }  // of the active (unsealed) file
   bool empty() const;
+  bool sealed() const { return sealed_; }
+  bool damaged() const { return damaged_; }
 
  private:
   ActiveSegment(std::string dir, uint64_t number, int fd);
   std::string dir_;
-  std::string path_;  // of the active (unsealed) file
+  std::string path_;
   uint64_t number_ = 0;
   int fd_ = -1;
   uint64_t size_ = 0;
+  bool sealed_ = false;
+  bool damaged_ = false;
 };
 
 // Appends the frame (length, masked CRC-32C, body) of one record to `out`.
 void FrameRecord(std::string_view body, std::string* out);
+
+// What the bytes at `pos` of `data` hold: a whole frame with an intact checksum, the start of
+// a frame whose bytes are not all there (`size` is then how many bytes it needs, the length
+// field's value when it could be read), or bytes that are no frame (impossible length, CRC
+// mismatch).
+struct FrameView {
+  enum class Kind { kWhole, kIncomplete, kInvalid };
+  Kind kind = Kind::kInvalid;
+  uint64_t size = 0;      // frame bytes, header included
+  std::string_view body;  // kWhole only
+};
+FrameView ViewFrame(std::string_view data, uint64_t pos);
+
+// Checks a segment file header (the first kSegmentHeaderSize bytes of `data`); kCorruption
+// naming `path` when it is not a footfall raw-log segment of a known version.
+Status CheckSegmentHeader(std::string_view data, const std::string& path);
 
 // Reads the records of one segment file in order. The whole file is read into memory at Open
 // (segments are bounded in size), and returned record views point into it.
 class SegmentReader {
  public:
   static Result<SegmentReader> Open(const std::string& path);
+  // Starts at byte `offset`, which must be a frame boundary: the end of the header (0 also
+  // means that), the start of a frame, or the end of the file. Checked by walking the frame
+  // lengths from the header: an offset inside the header, past the end or inside a frame is
+  // kInvalidArgument; a damaged length before it is kCorruption.
+  static Result<SegmentReader> Open(const std::string& path, uint64_t offset);
 
   // The next record body, or an empty optional at the clean end of the segment. A frame that
   // fails its checks (torn tail, bad CRC, impossible length) is kCorruption naming the path and
@@ -78,6 +116,8 @@ class SegmentReader {
 
   // Byte offset of the next frame.
   uint64_t offset() const { return pos_; }
+  // Bytes in the file.
+  uint64_t size() const { return data_.size(); }
   const std::string& path() const { return path_; }
 
  private:

@@ -118,5 +118,65 @@ TEST(Segment, DirLockIsExclusive) {
   EXPECT_TRUE(LockRawLog(tmp.path()).ok());
 }
 
+TEST(Segment, ReaderOpensAtAFrameBoundary) {
+  TempDir tmp;
+  const std::string path = WriteSegment(tmp.path(), 1, {"one", "two", "three"}, true);
+  const uint64_t second = kSegmentHeaderSize + kRecordHeaderSize + 3;
+  auto reader = SegmentReader::Open(path, second);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(**reader->Next(), "two");
+  EXPECT_EQ(**reader->Next(), "three");
+  EXPECT_FALSE(*reader->Next());
+  EXPECT_EQ(SegmentReader::Open(path, second + 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SegmentReader::Open(path, 4).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SegmentReader::Open(path, reader->size() + 1).status().code(),
+            StatusCode::kInvalidArgument);
+  auto at_end = SegmentReader::Open(path, reader->size());
+  ASSERT_TRUE(at_end.ok());
+  EXPECT_FALSE(*at_end->Next());
+}
+
+TEST(Segment, ViewFrameTellsWholeIncompleteAndInvalid) {
+  std::string frames;
+  FrameRecord("abc", &frames);
+  const FrameView whole = ViewFrame(frames, 0);
+  EXPECT_EQ(whole.kind, FrameView::Kind::kWhole);
+  EXPECT_EQ(whole.size, kRecordHeaderSize + 3);
+  EXPECT_EQ(whole.body, "abc");
+  EXPECT_EQ(ViewFrame(frames.substr(0, 5), 0).kind, FrameView::Kind::kIncomplete);
+  const FrameView partial = ViewFrame(frames.substr(0, 9), 0);
+  EXPECT_EQ(partial.kind, FrameView::Kind::kIncomplete);
+  EXPECT_EQ(partial.size, kRecordHeaderSize + 3);  // how much it needs
+  EXPECT_EQ(ViewFrame(frames, frames.size()).kind, FrameView::Kind::kIncomplete);
+  std::string flipped = frames;
+  flipped.back() ^= 1;
+  EXPECT_EQ(ViewFrame(flipped, 0).kind, FrameView::Kind::kInvalid);
+  EXPECT_EQ(ViewFrame(std::string(12, '\0'), 0).kind, FrameView::Kind::kInvalid);  // length 0
+}
+
+TEST(Segment, TruncateToDropsTrailingFrames) {
+  TempDir tmp;
+  auto seg = ActiveSegment::Create(tmp.path(), 1);
+  ASSERT_TRUE(seg.ok());
+  std::string frames;
+  FrameRecord("kept", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  const uint64_t kept = seg->size();
+  frames.clear();
+  FrameRecord("dropped", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  EXPECT_EQ(seg->TruncateTo(seg->size() + 1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(seg->TruncateTo(3).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(seg->TruncateTo(kept).ok());
+  EXPECT_EQ(seg->size(), kept);
+  EXPECT_FALSE(seg->damaged());
+  frames.clear();
+  FrameRecord("after", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  ASSERT_TRUE(seg->Seal().ok());
+  EXPECT_TRUE(seg->sealed());
+  EXPECT_EQ(ReadAll(SegmentPath(tmp.path(), 1, true)), (std::vector<std::string>{"kept", "after"}));
+}
+
 }  // namespace
 }  // namespace footfall::rawlog
