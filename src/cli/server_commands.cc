@@ -61,6 +61,7 @@ struct CollectorStack {
     collector::CollectorOptions options;
     options.cookie_domain = config.cookie_domain;
     options.trust_forwarded_for = config.trust_forwarded_for;
+    options.max_stored_body = config.body_limit_bytes;
     options.storage_health = [writer] { return writer->Health(); };
     options.extra_metrics = [writer](std::string* out) {
       rawlog::AppendPrometheusMetrics(writer->Stats(), out);
@@ -72,6 +73,10 @@ struct CollectorStack {
     http::ServerOptions server_options;
     server_options.host = config.collector_host;
     server_options.port = config.collector_port;
+    server_options.soft_body_limit = config.body_limit_bytes;
+    server_options.hard_body_limit = config.reject_body_bytes;
+    server_options.max_connections = config.max_connections;
+    server_options.read_timeout_seconds = config.read_timeout_seconds;
     FOOTFALL_ASSIGN_OR_RETURN(server, http::Server::Start(server_options, collector->AsHandler()));
     return Status::Ok();
   }

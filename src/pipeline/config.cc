@@ -18,6 +18,10 @@ collector:
   port: 8080
   cookie_domain: ""              # Domain= of the `sp` cookie; empty: the request's host
   trust_forwarded_for: false     # take the client IP from X-Forwarded-For (behind a proxy)
+  body_limit_kb: 1024            # larger bodies are kept cut, as size-violation bad rows
+  reject_body_kb: 2048           # larger bodies are refused with 413
+  max_connections: 10000
+  read_timeout_seconds: 25       # slow clients are answered 408 and dropped
 
 ui:
   host: 127.0.0.1                # API and dashboard; local only by default
@@ -101,6 +105,10 @@ const std::map<std::string, Setter>& Setters() {
       {"collector.port", Int(&Config::collector_port, 0, 65535)},
       {"collector.cookie_domain", String(&Config::cookie_domain)},
       {"collector.trust_forwarded_for", Bool(&Config::trust_forwarded_for)},
+      {"collector.body_limit_kb", Int(&Config::body_limit_bytes, 1, 1 << 20, 1024)},
+      {"collector.reject_body_kb", Int(&Config::reject_body_bytes, 1, 1 << 20, 1024)},
+      {"collector.max_connections", Int(&Config::max_connections, 1, 1'000'000)},
+      {"collector.read_timeout_seconds", Int(&Config::read_timeout_seconds, 1, 3600)},
       {"ui.host", String(&Config::ui_host)},
       {"ui.port", Int(&Config::ui_port, 0, 65535)},
       {"raw.segment_max_mb", Int(&Config::segment_max_bytes, 1, 4096, 1 << 20)},
@@ -141,6 +149,15 @@ Status Apply(const YAML::Node& node, const std::string& prefix, const std::strin
 
 }  // namespace
 
+Status Validate(const Config& c, const std::string& path) {
+  if (c.body_limit_bytes > c.reject_body_bytes) {
+    return InvalidArgument(path +
+                           ": collector.body_limit_kb must not be above "
+                           "collector.reject_body_kb");
+  }
+  return Status::Ok();
+}
+
 Result<Config> LoadConfig(const std::string& path) {
   YAML::Node root;
   try {
@@ -153,6 +170,7 @@ Result<Config> LoadConfig(const std::string& path) {
   Config config;
   if (root.IsNull()) return config;  // an empty file: all defaults
   FOOTFALL_RETURN_IF_ERROR(Apply(root, "", path, &config));
+  FOOTFALL_RETURN_IF_ERROR(Validate(config, path));
   return config;
 }
 

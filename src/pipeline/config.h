@@ -17,6 +17,10 @@ struct Config {
   uint16_t collector_port = 8080;
   std::string cookie_domain;
   bool trust_forwarded_for = false;
+  uint64_t body_limit_bytes = 1 << 20;   // larger bodies are stored cut, as size violations
+  uint64_t reject_body_bytes = 2 << 20;  // larger bodies are refused with 413
+  uint64_t max_connections = 10000;
+  int read_timeout_seconds = 25;  // a request not complete in time is answered 408
 
   std::string ui_host = "127.0.0.1";
   uint16_t ui_port = 8081;
