@@ -26,7 +26,4 @@ class FileLock {
   int fd_ = -1;
 };
 
-// Creates a directory and its missing parents.
-Status MakeDirs(const std::string& dir);
-
 }  // namespace footfall

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/files.h"
 #include "base/json_writer.h"
 #include "base/time.h"
 #include "cli/commands.h"
@@ -146,32 +147,6 @@ void AppendRecordJson(uint64_t segment, uint64_t offset, const rawlog::Collector
   w.EndObject();
   out->append(w.str());
   out->push_back('\n');
-}
-
-// The whole file; kNotFound when it does not exist (an active segment sealed meanwhile).
-Result<std::string> ReadWholeFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return NotFound(path + " no longer exists");
-    return ErrnoError("cannot open " + path);
-  }
-  std::string data;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = ErrnoError("read " + path);
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return data;
 }
 
 // Called with each record's frame offset and body, in order; a non-OK status stops the reading.

@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/files.h"
+
 namespace footfall::enrich {
 namespace ua_internal {
 
@@ -451,26 +453,6 @@ int FirstMatch(const std::vector<Rule>& rules, std::string_view ua, const MatchS
   return -1;
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    if (errno == ENOENT) return NotFound(path + ": no such file (install uap-core?)");
-    return ErrnoError(path);
-  }
-  std::string text;
-  std::array<char, 64 * 1024> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) text.append(buf.data(), n);
-  const bool failed = std::ferror(f) != 0;
-  const int saved_errno = errno;
-  std::fclose(f);
-  if (failed) {
-    errno = saved_errno;
-    return ErrnoError(path);
-  }
-  return text;
-}
-
 std::string PcreErrorText(int code) {
   std::array<PCRE2_UCHAR, 256> buf;
   const int n = pcre2_get_error_message(code, buf.data(), buf.size());
@@ -577,7 +559,11 @@ Result<std::unique_ptr<UaParser>> UaParser::Load(const std::string& regexes_yaml
 
 Result<std::unique_ptr<UaParser>> UaParser::Load(const std::string& regexes_yaml_path,
                                                  const UaParserOptions& options) {
-  FOOTFALL_ASSIGN_OR_RETURN(const std::string text, ReadFile(regexes_yaml_path));
+  auto read = ReadWholeFile(regexes_yaml_path);
+  if (read.status().code() == StatusCode::kNotFound) {
+    return NotFound(read.status().message() + " (install uap-core?)");
+  }
+  FOOTFALL_ASSIGN_OR_RETURN(const std::string text, std::move(read));
   std::unique_ptr<UaParser> parser(new UaParser(options));
   try {
     const YAML::Node root = YAML::Load(text);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/file_lock.h"
+#include "base/files.h"
 #include "base/log.h"
 #include "enrich/enrich.h"
 #include "event/fields.h"

@@ -12,6 +12,7 @@
 
 #include "base/bytes.h"
 #include "base/crc32c.h"
+#include "base/files.h"
 #include "rawlog/format.h"
 
 namespace footfall::rawlog {
@@ -56,28 +57,6 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
   const FrameView v = ViewFrame(data, pos);
   return v.kind == FrameView::Kind::kWhole ? v.size : 0;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open " + path);
-  std::string data;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = ErrnoError("read " + path);
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return data;
 }
 
 Status RenameSealed(const std::string& dir, const std::string& from, const std::string& to) {
@@ -296,7 +275,7 @@ Result<SegmentReader> SegmentReader::Open(const std::string& path) {
 }
 
 Result<SegmentReader> SegmentReader::Open(const std::string& path, uint64_t offset) {
-  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
   FOOTFALL_RETURN_IF_ERROR(CheckSegmentHeader(data, path));
   if (offset == 0) offset = kSegmentHeaderSize;
   if (offset < kSegmentHeaderSize || offset > data.size()) {
@@ -353,7 +332,7 @@ Status SealRecovered(const std::string& dir, uint64_t number) {
 }
 
 Result<uint64_t> TruncateTornTail(const std::string& path) {
-  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  FOOTFALL_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
   uint64_t keep = 0;
   if (CheckSegmentHeader(data, path).ok()) {
     keep = kSegmentHeaderSize;

@@ -88,7 +88,7 @@ TEST(Segment, NotASegment) {
   TempDir tmp;
   std::ofstream(tmp.Sub("x.seg")) << "hello, this is not a segment";
   EXPECT_EQ(SegmentReader::Open(tmp.Sub("x.seg")).status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(SegmentReader::Open(tmp.Sub("none.seg")).status().code(), StatusCode::kIoError);
+  EXPECT_EQ(SegmentReader::Open(tmp.Sub("none.seg")).status().code(), StatusCode::kNotFound);
 }
 
 TEST(Segment, TruncatesEveryTornTail) {
