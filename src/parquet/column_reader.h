@@ -1,0 +1,32 @@
+// Decodes the pages of one column chunk into a ColumnVector: dictionary pages (PLAIN), data
+// pages v1 and v2 with RLE definition levels, values PLAIN, RLE_DICTIONARY (or its old
+// spelling PLAIN_DICTIONARY) and, for booleans, RLE; pages compressed with any codec of
+// compression.h. Flat columns only (no repetition levels).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "base/status.h"
+#include "parquet/column_vector.h"
+#include "parquet/compression.h"
+#include "parquet/metadata.h"
+#include "parquet/schema.h"
+
+namespace footfall::parquet {
+
+struct ChunkDecodeOptions {
+  // Check the CRC-32 of every page that has one.
+  bool verify_checksums = true;
+};
+
+// Appends the `meta.num_values` values of the column chunk whose bytes (its pages, first to
+// last) are `chunk` to `*out`, a vector of the column's physical type. Damaged pages, values
+// that do not add up and checksum mismatches are kCorruption; an encoding or codec this code
+// does not read is kUnimplemented. Messages say what was wrong; the caller adds which file and
+// column. On error `*out` holds an unspecified prefix of the values.
+Status DecodeColumnChunk(const ColumnSpec& spec, const ColumnMetaData& meta, std::string_view chunk,
+                         const ChunkDecodeOptions& options, Decompressor* decompressor,
+                         ColumnVector* out);
+
+}  // namespace footfall::parquet
