@@ -1,6 +1,7 @@
 // The commands that run servers until SIGINT/SIGTERM: collect, serve, run.
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -97,6 +98,13 @@ Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, se
   });
 }
 
+// This binary, for commands printed to copy and paste.
+std::string SelfPath() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("footfall") : self.string();
+}
+
 std::string StatusJson(const std::string& data_dir) {
   auto status = pipeline::ReadDataStatus(data_dir);
   return status.ok() ? pipeline::DataStatusJson(*status)
@@ -164,11 +172,11 @@ int Run(const pipeline::Config& config, bool demo) {
       "  send events:   any Snowplow tracker, collector endpoint %s\n"
       "  numbers:       curl '%s/api/v1/overview'\n"
       "  status:        curl '%s/api/v1/status'\n"
-      "  SQL:           footfall sql --data %s \"SELECT * FROM traffic_daily\"\n"
+      "  SQL:           %s sql --data %s \"SELECT * FROM traffic_daily\"\n"
       "  rebuild now:   curl -X POST '%s/api/v1/batch'\n"
       "Views are rebuilt every %lld s. Stop with Ctrl-C.\n",
       config.data_dir.c_str(), collector_url.c_str(), ui_url.c_str(), ui_url.c_str(),
-      config.data_dir.c_str(), ui_url.c_str(),
+      SelfPath().c_str(), config.data_dir.c_str(), ui_url.c_str(),
       static_cast<long long>(config.batch_interval / kMicrosPerSecond));
   std::fflush(stdout);
 
