@@ -65,9 +65,11 @@ check_recovery() {
   fi
   local sealed_size
   sealed_size=$(size_of "$RAW/$base.seg")
-  cmp -s -n "$sealed_size" "$RAW/$base.seg" "$WORK/crashed.open" &&
-    [ "$sealed_size" -le "$(size_of "$WORK/crashed.open")" ] ||
-    { echo "FAIL: round $round: sealed $base.seg is not a prefix of the crashed segment"; exit 1; }
+  if [ "$sealed_size" -gt "$(size_of "$WORK/crashed.open")" ] ||
+    ! cmp -s -n "$sealed_size" "$RAW/$base.seg" "$WORK/crashed.open"; then
+    echo "FAIL: round $round: sealed $base.seg is not a prefix of the crashed segment"
+    exit 1
+  fi
   [ "$(stat -c %a "$RAW/$base.seg")" = 444 ] ||
     { echo "FAIL: round $round: recovered $base.seg is writable"; exit 1; }
   local cut=$((CRASHED_BYTES - sealed_size))
