@@ -392,7 +392,8 @@ void Collector::Handle(Request&& req, Responder respond) {
     }
   }
   if (req.body_over_soft_limit || req.body.size() > options_.max_stored_body) {
-    p.headers.emplace_back(std::string(kSizeViolationHeader), std::to_string(req.body.size()));
+    p.headers.emplace_back(std::string(rawlog::kSizeViolationHeader),
+                           std::to_string(req.body.size()));
     if (req.body.size() > options_.max_stored_body) req.body.resize(options_.max_stored_body);
     metrics_->size_violations.fetch_add(1, std::memory_order_relaxed);
   }

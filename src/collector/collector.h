@@ -54,9 +54,6 @@ enum class Route {
 inline constexpr int kRouteCount = 9;
 std::string_view RouteName(Route route);  // "pixel", "tp2", ... as used in /metrics
 
-// The header recorded on a stored payload whose body was truncated; its value is the original
-// body size in bytes. Enrichment turns such payloads into size_violation bad rows.
-inline constexpr std::string_view kSizeViolationHeader = "X-Footfall-Size-Violation";
 // The network user id of requests sent with "SP-Anonymous: *".
 inline constexpr std::string_view kAnonymousUserId = "00000000-0000-0000-0000-000000000000";
 

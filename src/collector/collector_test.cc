@@ -409,8 +409,8 @@ TEST_F(CollectorTest, OversizedBodyIsStoredTruncatedAsASizeViolation) {
   EXPECT_EQ(a.response.status, 200);
   const rawlog::CollectorPayload p = log_.Payload(0);
   EXPECT_EQ(p.body, std::string(10, 'x'));
-  ASSERT_NE(PayloadHeader(p, kSizeViolationHeader), nullptr);
-  EXPECT_EQ(*PayloadHeader(p, kSizeViolationHeader), "25");
+  ASSERT_NE(PayloadHeader(p, rawlog::kSizeViolationHeader), nullptr);
+  EXPECT_EQ(*PayloadHeader(p, rawlog::kSizeViolationHeader), "25");
   EXPECT_EQ(collector_->Counters().size_violations, 1u);
 }
 

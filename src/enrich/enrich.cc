@@ -19,7 +19,6 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 constexpr std::string_view kTp2Path = "/com.snowplowanalytics.snowplow/tp2";
 constexpr std::string_view kPayloadDataSchemaPrefix =
     "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-";
-constexpr std::string_view kSizeViolationHeader = "X-Footfall-Size-Violation";
 
 std::string Summary(const rawlog::CollectorPayload& p) {
   std::string s = p.method + " " + p.path;
@@ -278,7 +277,7 @@ std::string_view BadRowTypeName(BadRowType type) {
 
 void EnrichPayload(const rawlog::CollectorPayload& payload, EnrichOutput* out) {
   for (const auto& [name, value] : payload.headers) {
-    if (name == kSizeViolationHeader) {
+    if (name == rawlog::kSizeViolationHeader) {
       AddBad(payload, BadRowType::kSizeViolation,
              "request of " + value + " bytes is over the collector's size limit", out);
       return;

@@ -30,6 +30,11 @@ struct CollectorPayload {
   bool operator==(const CollectorPayload&) const = default;
 };
 
+// The header the collector records on a payload whose body it cut to its size limit; the value
+// is the original body size in bytes. Enrichment turns such payloads into size_violation bad
+// rows.
+inline constexpr std::string_view kSizeViolationHeader = "X-Footfall-Size-Violation";
+
 // Serialises a payload into the body of one raw-log record.
 std::string EncodePayload(const CollectorPayload& p);
 void EncodePayload(const CollectorPayload& p, std::string* out);  // appends
