@@ -200,10 +200,6 @@ void AppendNumber(std::string* out, uint64_t v) {
 
 class Session;
 
-// Read buffer reserved per connection: one recv takes a whole typical request (tracker POSTs
-// are at most about 40 KB, most far smaller); 10,000 idle connections cost 80 MiB.
-constexpr size_t kReadBufferBytes = 8192;
-
 // State shared by the Server and its connections; see "Lifetime" above.
 struct Core : std::enable_shared_from_this<Core> {
   Core(ServerOptions o, Handler h, int threads)
@@ -254,9 +250,6 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id() const { return id_; }
 
   void Start() {
-    // Beast reads at most the buffer's free capacity (and at least 512 bytes) per call: without
-    // room reserved, a 6 KB tracker POST took a dozen recv calls.
-    buffer_.reserve(kReadBufferBytes);
     asio::dispatch(executor_, [self = shared_from_this()] { self->OnStart(); });
   }
 
