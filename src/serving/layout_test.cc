@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "serving/temp_dir_for_test.h"
+#include "serving/test_support.h"
 
 namespace footfall::serving {
 namespace {
@@ -31,14 +31,14 @@ TEST(Layout, VersionPath) {
 TEST(Layout, CurrentVersionNotFoundBeforeAnyPublish) {
   TempDir dir;
   EXPECT_EQ(CurrentVersion(dir.path()).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(CurrentVersion(dir.Path("missing")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(CurrentVersion(dir.Sub("missing")).status().code(), StatusCode::kNotFound);
 }
 
 TEST(Layout, CurrentVersionParsesNumber) {
   TempDir dir;
-  WriteFile(dir.Path("CURRENT"), "7\n");
+  WriteFile(dir.Sub("CURRENT"), "7\n");
   EXPECT_EQ(*CurrentVersion(dir.path()), 7);
-  WriteFile(dir.Path("CURRENT"), "12");
+  WriteFile(dir.Sub("CURRENT"), "12");
   EXPECT_EQ(*CurrentVersion(dir.path()), 12);
 }
 
@@ -46,7 +46,7 @@ TEST(Layout, CurrentVersionRejectsGarbage) {
   TempDir dir;
   for (const char* content : {"", "\n", "garbage\n", "7x\n", "-3\n", "0\n", " 7\n", "1.5\n",
                               "99999999999999999999999\n", "7\n8\n"}) {
-    WriteFile(dir.Path("CURRENT"), content);
+    WriteFile(dir.Sub("CURRENT"), content);
     EXPECT_EQ(CurrentVersion(dir.path()).status().code(), StatusCode::kCorruption)
         << "CURRENT: " << content;
   }
@@ -55,10 +55,10 @@ TEST(Layout, CurrentVersionRejectsGarbage) {
 TEST(Layout, ListAndNextVersionIgnoreOtherFiles) {
   TempDir dir;
   EXPECT_EQ(*NextVersion(dir.path()), 1);
-  EXPECT_EQ(*NextVersion(dir.Path("missing")), 1);
+  EXPECT_EQ(*NextVersion(dir.Sub("missing")), 1);
   for (const char* name : {"v1.sqlite", "v10.sqlite", "v3.sqlite", "v01.sqlite", "v11.sqlite.tmp",
                            "vx.sqlite", "v.sqlite", "v4.sqlite-journal", "CURRENT"}) {
-    WriteFile(dir.Path(name), "");
+    WriteFile(dir.Sub(name), "");
   }
   EXPECT_EQ(*ListVersions(dir.path()), (std::vector<int64_t>{1, 3, 10}));
   EXPECT_EQ(*NextVersion(dir.path()), 11);
@@ -67,12 +67,12 @@ TEST(Layout, ListAndNextVersionIgnoreOtherFiles) {
 TEST(Layout, SetCurrentVersionNeedsTheFile) {
   TempDir dir;
   EXPECT_EQ(SetCurrentVersion(dir.path(), 3).code(), StatusCode::kNotFound);
-  EXPECT_FALSE(std::filesystem::exists(dir.Path("CURRENT")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("CURRENT")));
   PublishNames(dir.path(), 1, {"a"});
   PublishNames(dir.path(), 2, {"b"});
-  EXPECT_EQ(ReadFile(dir.Path("CURRENT")), "2\n");
+  EXPECT_EQ(ReadFile(dir.Sub("CURRENT")), "2\n");
   ASSERT_TRUE(SetCurrentVersion(dir.path(), 1).ok());
-  EXPECT_EQ(ReadFile(dir.Path("CURRENT")), "1\n");
+  EXPECT_EQ(ReadFile(dir.Sub("CURRENT")), "1\n");
   EXPECT_EQ(*CurrentVersion(dir.path()), 1);
   // No temporary files are left behind.
   std::vector<std::string> names;
@@ -98,14 +98,14 @@ TEST(Layout, RemoveOldVersionsRefusesWhenCurrentIsUnknown) {
   TempDir dir;
   for (int64_t v = 1; v <= 3; ++v) PublishNames(dir.path(), v, {"x"});
   EXPECT_EQ(RemoveOldVersions(dir.path(), 0).code(), StatusCode::kInvalidArgument);
-  WriteFile(dir.Path("CURRENT"), "garbage");
+  WriteFile(dir.Sub("CURRENT"), "garbage");
   EXPECT_EQ(RemoveOldVersions(dir.path(), 1).code(), StatusCode::kCorruption);
   EXPECT_EQ(*ListVersions(dir.path()), (std::vector<int64_t>{1, 2, 3}));
 }
 
 TEST(Layout, RemoveOldVersionsWithoutCurrentKeepsNewest) {
   TempDir dir;
-  for (const char* name : {"v1.sqlite", "v2.sqlite", "v3.sqlite"}) WriteFile(dir.Path(name), "");
+  for (const char* name : {"v1.sqlite", "v2.sqlite", "v3.sqlite"}) WriteFile(dir.Sub(name), "");
   ASSERT_TRUE(RemoveOldVersions(dir.path(), 2).ok());
   EXPECT_EQ(*ListVersions(dir.path()), (std::vector<int64_t>{2, 3}));
 }

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "serving/temp_dir_for_test.h"
+#include "serving/test_support.h"
 #include "serving/version_writer.h"
 
 namespace footfall::serving {
@@ -96,8 +96,8 @@ TEST_F(QueryTest, AllowsReadOnlyForms) {
 TEST_F(QueryTest, RejectsEverythingThatWrites) {
   const std::string path = VersionPath(dir_.path(), 1);
   const std::string before = ReadFile(path);
-  const std::string vacuum_target = dir_.Path("copy.sqlite");
-  const std::string attach_target = dir_.Path("other.sqlite");
+  const std::string vacuum_target = dir_.Sub("copy.sqlite");
+  const std::string attach_target = dir_.Sub("other.sqlite");
   for (const std::string& sql : std::vector<std::string>{
            "INSERT INTO events VALUES (9, 'x', 1.0)",
            "INSERT INTO events SELECT * FROM events",
@@ -187,14 +187,14 @@ TEST_F(QueryTest, ServesQueriesFromManyThreads) {
 TEST(ReadOnlyStore, OpenErrors) {
   TempDir dir;
   EXPECT_EQ(ReadOnlyStore::OpenCurrent(dir.path()).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(ReadOnlyStore::Open(dir.Path("v1.sqlite")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ReadOnlyStore::Open(dir.Sub("v1.sqlite")).status().code(), StatusCode::kNotFound);
   {
-    std::ofstream junk(dir.Path("v1.sqlite"), std::ios::binary);
+    std::ofstream junk(dir.Sub("v1.sqlite"), std::ios::binary);
     junk << std::string(4096, 'x');
   }
-  EXPECT_EQ(ReadOnlyStore::Open(dir.Path("v1.sqlite")).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ReadOnlyStore::Open(dir.Sub("v1.sqlite")).status().code(), StatusCode::kCorruption);
   {
-    std::ofstream current(dir.Path("CURRENT"), std::ios::binary);
+    std::ofstream current(dir.Sub("CURRENT"), std::ios::binary);
     current << "2\n";
   }
   EXPECT_EQ(ReadOnlyStore::OpenCurrent(dir.path()).status().code(), StatusCode::kNotFound);

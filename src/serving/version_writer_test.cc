@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "serving/query.h"
-#include "serving/temp_dir_for_test.h"
+#include "serving/test_support.h"
 
 namespace footfall::serving {
 namespace {
@@ -65,7 +65,7 @@ TEST(VersionWriter, PublishedVersionsDoNotDisturbOpenReaders) {
 
 TEST(VersionWriter, UnpublishedWriterLeavesNothing) {
   TempDir dir;
-  const std::string serving = dir.Path("data/serving");
+  const std::string serving = dir.Sub("data/serving");
   {
     auto writer = NewWriter(serving, 1);
     ASSERT_NE(writer, nullptr);
@@ -91,7 +91,7 @@ TEST(VersionWriter, CreateRefusesPublishedOrInvalidVersion) {
 TEST(VersionWriter, ReplacesStagingFileOfCrashedRun) {
   TempDir dir;
   {
-    std::ofstream stale(dir.Path("v1.sqlite.tmp"), std::ios::binary);
+    std::ofstream stale(dir.Sub("v1.sqlite.tmp"), std::ios::binary);
     stale << "half-written by a run that crashed";
   }
   PublishNames(dir.path(), 1, {"a"});
@@ -121,13 +121,13 @@ TEST(VersionWriter, PublishNeverReplacesAVersionFile) {
   ASSERT_NE(writer, nullptr);
   ASSERT_TRUE(writer->CreateTable("pages", kPageColumns).ok());
   {
-    std::ofstream intruder(dir.Path("v1.sqlite"), std::ios::binary);
+    std::ofstream intruder(dir.Sub("v1.sqlite"), std::ios::binary);
     intruder << "placed by hand";
   }
   EXPECT_EQ(writer->Publish().code(), StatusCode::kAlreadyExists);
   writer.reset();
   EXPECT_EQ(Entries(dir.path()), (std::vector<std::string>{"v1.sqlite"}));
-  EXPECT_EQ(std::filesystem::file_size(dir.Path("v1.sqlite")), 14u);
+  EXPECT_EQ(std::filesystem::file_size(dir.Sub("v1.sqlite")), 14u);
   EXPECT_EQ(CurrentVersion(dir.path()).status().code(), StatusCode::kNotFound);
 }
 

@@ -1,41 +1,17 @@
-// Test support: a fresh directory under /tmp per test, and a tiny published version.
+// Test support: a scratch directory per test, and a tiny published version.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
+#include "base/temp_dir.h"
 #include "serving/version_writer.h"
 
 namespace footfall::serving {
-
-// Made with mkdtemp; removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string path = "/tmp/footfall_serving_test_XXXXXX";
-    if (::mkdtemp(path.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed for " << path;
-    path_ = path;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string Path(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
 
 // Publishes `version` in `serving_dir` with one table, names(id INTEGER, name TEXT), holding
 // `names` with ids 1, 2, ...
