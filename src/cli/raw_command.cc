@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/files.h"
 #include "base/json_writer.h"
 #include "base/time.h"
@@ -75,40 +76,13 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// Standard base64 (RFC 4648 §4) with padding.
-std::string Base64(std::string_view s) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((s.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= s.size(); i += 3) {
-    const uint32_t v = uint32_t{static_cast<unsigned char>(s[i])} << 16 |
-                       uint32_t{static_cast<unsigned char>(s[i + 1])} << 8 |
-                       uint32_t{static_cast<unsigned char>(s[i + 2])};
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (const size_t rest = s.size() - i; rest > 0) {
-    uint32_t v = uint32_t{static_cast<unsigned char>(s[i])} << 16;
-    if (rest == 2) v |= uint32_t{static_cast<unsigned char>(s[i + 1])} << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // A stored string as JSON: a string when it is valid UTF-8 (JSON cannot carry other bytes
 // losslessly), else {"base64": "..."} holding its exact bytes.
 void StoredString(JsonWriter& w, std::string_view s) {
   if (IsValidUtf8(s)) {
     w.String(s);
   } else {
-    w.BeginObject().Key("base64").String(Base64(s)).EndObject();
+    w.BeginObject().Key("base64").String(Base64Encode(s, Base64Alphabet::kStandard)).EndObject();
   }
 }
 

@@ -1,0 +1,78 @@
+#include "base/base64.h"
+
+#include <array>
+#include <cstdint>
+
+namespace footfall {
+namespace {
+
+constexpr char kStandard[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlSafe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+constexpr uint8_t kInvalid = 0xff;
+
+constexpr std::array<uint8_t, 256> MakeDecodeTable() {
+  std::array<uint8_t, 256> t{};
+  for (auto& v : t) v = kInvalid;
+  for (uint8_t i = 0; i < 64; ++i) {
+    t[static_cast<unsigned char>(kStandard[i])] = i;
+    t[static_cast<unsigned char>(kUrlSafe[i])] = i;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
+
+}  // namespace
+
+std::string Base64Encode(std::string_view s, Base64Alphabet alphabet) {
+  const char* a = alphabet == Base64Alphabet::kStandard ? kStandard : kUrlSafe;
+  const bool pad = alphabet == Base64Alphabet::kStandard;
+  std::string out;
+  out.reserve((s.size() + 2) / 3 * 4);
+  size_t i = 0;
+  auto byte = [&](size_t k) { return uint32_t{static_cast<unsigned char>(s[k])}; };
+  for (; i + 3 <= s.size(); i += 3) {
+    const uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    out += a[v >> 18];
+    out += a[(v >> 12) & 63];
+    out += a[(v >> 6) & 63];
+    out += a[v & 63];
+  }
+  if (const size_t rest = s.size() - i; rest > 0) {
+    const uint32_t v = byte(i) << 16 | (rest == 2 ? byte(i + 1) << 8 : 0);
+    out += a[v >> 18];
+    out += a[(v >> 12) & 63];
+    if (rest == 2) out += a[(v >> 6) & 63];
+    if (pad) out.append(rest == 2 ? 1 : 2, '=');
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  // Padding is optional but, when present, must complete the last quantum.
+  size_t end = text.size();
+  if (end % 4 == 0 && end > 0 && text[end - 1] == '=') {
+    --end;
+    if (text[end - 1] == '=') --end;
+  }
+  const std::string_view body = text.substr(0, end);
+  if (body.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(body.size() / 4 * 3 + 2);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (const char c : body) {
+    const uint8_t v = kDecode[static_cast<unsigned char>(c)];
+    if (v == kInvalid) return std::nullopt;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
+  return out;
+}
+
+}  // namespace footfall
