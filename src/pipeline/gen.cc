@@ -72,11 +72,16 @@ Status SendTrafficOverHttp(const TrafficOptions& options, const std::string& tar
             std::chrono::microseconds(std::min<Micros>(due - NowMicros(), 100'000)));
       }
     }
+    std::vector<std::pair<std::string, std::string>> headers = {{"User-Agent", payload.user_agent}};
+    if (!payload.referer.empty()) headers.emplace_back("Referer", payload.referer);
+    if (!payload.network_userid.empty()) {
+      headers.emplace_back("Cookie", "sp=" + payload.network_userid);
+    }
+    if (!payload.content_type.empty()) headers.emplace_back("Content-Type", payload.content_type);
+    const std::string target_path =
+        payload.query.empty() ? payload.path : payload.path + "?" + payload.query;
     FOOTFALL_ASSIGN_OR_RETURN(HttpClient::Response response,
-                              client.Send("GET", payload.path + "?" + payload.query,
-                                          {{"User-Agent", payload.user_agent},
-                                           {"Referer", payload.referer},
-                                           {"Cookie", "sp=" + payload.network_userid}}));
+                              client.Send(payload.method, target_path, headers, payload.body));
     if (response.status < 200 || response.status >= 300) {
       return Status(StatusCode::kFailedPrecondition,
                     "collector at " + target + " answered " + std::to_string(response.status) +

@@ -26,8 +26,9 @@ struct SendOptions {
   const std::atomic<bool>* stop = nullptr;  // when set and true, stop early (not an error)
 };
 
-// Sends the traffic as GET requests to `target` ("http://host:port"), over one keep-alive
-// connection, stopping at the first request that is not answered 2xx.
+// Sends the traffic as the trackers would (GET /i, tp2 GET and POST) to `target`
+// ("http://host:port"), over one keep-alive connection, stopping at the first request that is not
+// answered 2xx.
 Status SendTrafficOverHttp(const TrafficOptions& options, const std::string& target,
                            const Progress& progress, const SendOptions& send = {});
 

@@ -4,7 +4,8 @@
 #include <array>
 #include <string_view>
 
-#include "base/url.h"
+#include "base/json_writer.h"
+#include "pipeline/tracker_params.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -69,17 +70,10 @@ constexpr std::string_view kSite = "https://shop.example";
 constexpr uint64_t kEventsPerSession = 9;
 constexpr Micros kPingInterval = 10 * kMicrosPerSecond;
 
-void Append(std::string* q, std::string_view key, std::string_view value) {
-  if (!q->empty()) q->push_back('&');
-  q->append(key);
-  q->push_back('=');
-  AppendPercentEncoded(q, value);
-}
-
 }  // namespace
 
 TrafficGenerator::TrafficGenerator(TrafficOptions options)
-    : options_(std::move(options)), rng_(options_.seed) {
+    : options_(std::move(options)), rng_(options_.seed), studio_(options_.seed) {
   // About one visitor per four sessions: some come back.
   constexpr uint64_t kMaxDerivedVisitors = 1'000'000;
   const uint64_t visitors =
@@ -114,10 +108,20 @@ void TrafficGenerator::StartSession() {
   page_title_ = landing.title;
   pages_left_ = 1 + static_cast<int>(rng_.Uniform(6));
   pings_left_ = -1;  // the landing page view comes first
+  post_ = rng_.Chance(options_.post_share);
+  product_.clear();
+  follow_ = Follow::kNone;
   // Sessions start evenly over the span, in the order they are generated.
   const double progress = static_cast<double>(produced_) / static_cast<double>(options_.events);
   clock_ = options_.start + static_cast<Micros>(progress * static_cast<double>(options_.span)) +
            static_cast<Micros>(rng_.Uniform(60 * kMicrosPerSecond));
+  // Garments enter the studio at the rate asked for, counted in sessions of this size.
+  if (rng_.Chance(options_.studio_cases_per_1000 * kEventsPerSession / 1000.0)) {
+    const Micros now = options_.realtime ? NowMicros() : clock_;
+    // Live: a garment already in the studio for up to a day; its past steps are reported now.
+    studio_.StartCase(options_.realtime ? now - static_cast<Micros>(rng_.Uniform(kMicrosPerDay))
+                                        : now);
+  }
 }
 
 void TrafficGenerator::NextPage() {
@@ -125,12 +129,16 @@ void TrafficGenerator::NextPage() {
   const uint64_t roll = rng_.Uniform(100);
   const std::string_view product = kProducts[rng_.Uniform(kProducts.size())];
   std::string path, title;
+  follow_ = Follow::kNone;
   if (roll < 45) {
     path = "/product/" + std::string(product);
     title = std::string(product);
+    product_ = product;
   } else if (roll < 60) {
     path = "/try-on/" + std::string(product);
     title = "Virtual try-on: " + std::string(product);
+    product_ = product;
+    follow_ = Follow::kTryOn;
   } else if (roll < 75) {
     const Page& p = kLandingPages[rng_.Uniform(kLandingPages.size())];
     path = p.path;
@@ -138,74 +146,141 @@ void TrafficGenerator::NextPage() {
   } else if (roll < 88) {
     path = "/cart";
     title = "Your bag";
+    if (!product_.empty()) follow_ = Follow::kAddToCart;
   } else if (roll < 95) {
     path = "/checkout";
     title = "Checkout";
   } else {
     path = "/order/confirmation";
     title = "Thank you for your order";
+    follow_ = Follow::kTransaction;
   }
   page_url_ = std::string(kSite) + path;
   page_title_ = std::move(title);
   clock_ += 5 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(40 * kMicrosPerSecond));
 }
 
-bool TrafficGenerator::Next(rawlog::CollectorPayload* out) {
-  if (produced_ >= options_.events) return false;
-  if (visitor_ == nullptr || (pings_left_ == 0 && pages_left_ == 0)) StartSession();
-  const bool page_view = pings_left_ <= 0;
-  if (page_view) {
-    if (pings_left_ == 0) NextPage();
-    --pages_left_;
-    pings_left_ = static_cast<int>(rng_.Uniform(4));
+Micros TrafficGenerator::WebEvent(Params* params) {
+  const auto add = [&](std::string_view k, std::string v) {
+    params->emplace_back(k, std::move(v));
+  };
+  const Follow follow = pings_left_ < 0 ? Follow::kNone : follow_;
+  if (follow != Follow::kNone) {
+    // Reported right after the page view, before its pings.
+    follow_ = Follow::kNone;
+    clock_ += 2 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(20 * kMicrosPerSecond));
+    if (follow == Follow::kTryOn) {
+      static constexpr std::array<std::string_view, 4> kOutcomes = {"completed", "abandoned",
+                                                                    "added_to_cart", "started"};
+      JsonWriter data;
+      data.BeginObject()
+          .Key("product_id")
+          .String(product_)
+          .Key("garment_category")
+          .String(product_.substr(product_.find('-') + 1))
+          .Key("outcome")
+          .String(kOutcomes[rng_.Uniform(kOutcomes.size())])
+          .Key("duration_ms")
+          .Int(static_cast<int64_t>(5000 + rng_.Uniform(90'000)))
+          .EndObject();
+      add("e", "ue");
+      add("ue_px", EncodeSelfDescribingEvent(kTryOnSchema, data.str()));
+    } else if (follow == Follow::kAddToCart) {
+      add("e", "se");
+      add("se_ca", "cart");
+      add("se_ac", "add");
+      add("se_la", product_);
+      add("se_va", std::to_string(29 + rng_.Uniform(300)) + ".00");
+    } else {
+      add("e", "tr");
+      add("tr_id", "order-" + std::to_string(rng_.Uniform(1'000'000'000)));
+      add("tr_af", "shop.example");
+      add("tr_tt", std::to_string(40 + rng_.Uniform(600)) + ".90");
+      add("tr_cu", "EUR");
+    }
   } else {
-    --pings_left_;
-    clock_ += kPingInterval;
+    const bool page_view = pings_left_ <= 0;
+    if (page_view) {
+      if (pings_left_ == 0) NextPage();
+      --pages_left_;
+      pings_left_ = static_cast<int>(rng_.Uniform(4));
+      page_view_id_ = NewUuid(rng_);
+    } else {
+      --pings_left_;
+      clock_ += kPingInterval;
+    }
+    add("e", page_view ? "pv" : "pp");
+    if (page_view && !referrer_.empty()) add("refr", referrer_);
+    if (!page_view) {
+      add("pp_mix", "0");
+      add("pp_max", "0");
+      add("pp_miy", std::to_string(rng_.Uniform(400)));
+      add("pp_may", std::to_string(400 + rng_.Uniform(2400)));
+    }
   }
-
+  add("url", page_url_);
+  add("page", page_title_);
+  add("tv", "js-4.1.0");
+  add("tna", "sp");
+  add("aid", options_.app_id);
+  add("p", "web");
+  add("tz", "Europe/Paris");
+  add("lang", "fr-FR");
+  add("cs", "UTF-8");
+  add("res", "1920x1080");
+  add("vp", "1280x720");
+  add("ds", "1280x" + std::to_string(2800 + rng_.Uniform(1200)));
+  add("eid", NewUuid(rng_));
+  add("duid", visitor_->domain_userid);
+  add("sid", session_id_);
+  add("vid", std::to_string(visitor_->sessions));
+  add("cx", EncodeContexts({{kWebPageSchema, "{\"id\":\"" + page_view_id_ + "\"}"}}));
   const Micros now = options_.realtime ? NowMicros() : clock_;
-  const Micros sent = now + static_cast<Micros>(rng_.Uniform(800'000));
-  std::string q;
-  q.reserve(640);
-  Append(&q, "e", page_view ? "pv" : "pp");
-  Append(&q, "url", page_url_);
-  Append(&q, "page", page_title_);
-  if (page_view && !referrer_.empty()) Append(&q, "refr", referrer_);
-  Append(&q, "tv", "js-4.1.0");
-  Append(&q, "tna", "sp");
-  Append(&q, "aid", options_.app_id);
-  Append(&q, "p", "web");
-  Append(&q, "tz", "Europe/Paris");
-  Append(&q, "lang", "fr-FR");
-  Append(&q, "cs", "UTF-8");
-  Append(&q, "res", "1920x1080");
-  Append(&q, "vp", "1280x720");
-  Append(&q, "eid", NewUuid(rng_));
-  Append(&q, "duid", visitor_->domain_userid);
-  Append(&q, "sid", session_id_);
-  Append(&q, "vid", std::to_string(visitor_->sessions));
-  if (!page_view) {
-    Append(&q, "pp_mix", "0");
-    Append(&q, "pp_max", "0");
-    Append(&q, "pp_miy", std::to_string(rng_.Uniform(400)));
-    Append(&q, "pp_may", std::to_string(400 + rng_.Uniform(2400)));
-  }
-  Append(&q, "dtm", std::to_string(now / 1000));
-  Append(&q, "stm", std::to_string(sent / 1000));
+  add("dtm", std::to_string(now / 1000));
+  return now;
+}
 
-  out->timestamp = sent + static_cast<Micros>(rng_.Uniform(200'000));
-  out->ip = "198.51.100." + std::to_string(1 + (visitor_ - visitors_.data()) % 254);
-  out->method = "GET";
-  out->path = "/i";
-  out->query = std::move(q);
+void TrafficGenerator::Emit(Params params, Micros sent, rawlog::CollectorPayload* out) {
+  params.emplace_back("stm", std::to_string(sent / 1000));
+  out->query.clear();
   out->body.clear();
   out->content_type.clear();
+  if (post_) {
+    out->method = "POST";
+    out->path = "/com.snowplowanalytics.snowplow/tp2";
+    out->body = EncodePayloadData({params});
+    out->content_type = "application/json; charset=UTF-8";
+  } else {
+    out->method = "GET";
+    out->path = "/i";
+    out->query.reserve(1024);
+    for (const auto& [k, v] : params) AppendParam(&out->query, k, v);
+  }
+  out->timestamp = sent + static_cast<Micros>(rng_.Uniform(200'000));
+  out->ip = "198.51.100." + std::to_string(1 + (visitor_ - visitors_.data()) % 254);
   out->user_agent = kUserAgents[visitor_->user_agent];
   out->referer = page_url_;
   out->hostname = "collector.shop.example";
   out->network_userid = visitor_->network_userid;
   out->collector = "footfall-gen";
   out->headers.clear();
+}
+
+bool TrafficGenerator::Next(rawlog::CollectorPayload* out) {
+  if (produced_ >= options_.events) return false;
+  const Micros wall = options_.realtime ? NowMicros() : horizon_;
+  if (studio_.NextDue(wall, wall + static_cast<Micros>(rng_.Uniform(300'000)), out)) {
+    ++produced_;
+    return true;
+  }
+  if (visitor_ == nullptr || (pings_left_ == 0 && pages_left_ == 0 && follow_ == Follow::kNone)) {
+    StartSession();
+  }
+  Params params;
+  params.reserve(24);
+  const Micros now = WebEvent(&params);
+  horizon_ = std::max(horizon_, clock_);
+  Emit(std::move(params), now + static_cast<Micros>(rng_.Uniform(800'000)), out);
   ++produced_;
   return true;
 }

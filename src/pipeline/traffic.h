@@ -1,16 +1,21 @@
 // Synthetic clickstream for demos, tests and benchmarks: visitors of a fashion retailer's site
 // (landing pages, product pages, virtual try-on, cart, checkout) arriving from search, social,
-// email and direct, each session a run of page views with page pings, as the JavaScript
-// tracker would send them to GET /i.
+// email and direct, each session a run of page views with page pings, as the JavaScript tracker
+// sends them — GET /i, or tp2 POST for some sessions — with the web_page context, try-on
+// self-describing events, add-to-cart structured events and transactions; mixed with the
+// studio's production workflow (studio_traffic.h) reported by a server-side tracker.
 //
 // Deterministic: the same options give the same payloads, byte for byte (unless `realtime`).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/random.h"
 #include "base/time.h"
+#include "pipeline/studio_traffic.h"
 #include "rawlog/payload.h"
 
 namespace footfall::pipeline {
@@ -25,6 +30,11 @@ struct TrafficOptions {
   uint64_t visitors = 0;
   // Stamp dtm/stm and the collector time with the wall clock at generation (live traffic).
   bool realtime = false;
+  // Garments entering the studio workflow per 1000 payloads (each reports about 20 events);
+  // 0: web traffic only.
+  double studio_cases_per_1000 = 3;
+  // Share of sessions whose events are sent as tp2 POST instead of GET /i.
+  double post_share = 0.2;
 };
 
 class TrafficGenerator {
@@ -43,8 +53,16 @@ class TrafficGenerator {
     int64_t sessions = 0;
     int user_agent = 0;
   };
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  // What the next web payload reports after a page view, besides pings.
+  enum class Follow { kNone, kTryOn, kAddToCart, kTransaction };
+
   void StartSession();
   void NextPage();
+  // Appends the parameters of the session's next web event; returns its time.
+  Micros WebEvent(Params* params);
+  // Fills `out` with a request carrying `params`, as GET /i or tp2 POST.
+  void Emit(Params params, Micros sent, rawlog::CollectorPayload* out);
 
   TrafficOptions options_;
   Rng rng_;
@@ -57,9 +75,16 @@ class TrafficGenerator {
   std::string referrer_;
   std::string page_url_;
   std::string page_title_;
+  std::string page_view_id_;  // the web_page context's id, shared by the page's pings
+  std::string product_;       // on product, try-on and cart pages
+  bool post_ = false;         // this session sends tp2 POST
+  Follow follow_ = Follow::kNone;
   int pages_left_ = 0;
   int pings_left_ = 0;
   Micros clock_ = 0;
+  Micros horizon_ = 0;  // the latest simulated time reached, for the studio's schedule
+
+  StudioWorkflow studio_;
 };
 
 }  // namespace footfall::pipeline
