@@ -1,9 +1,9 @@
 #include "pipeline/studio_traffic.h"
 
-#include <array>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <string_view>
+#include <numbers>
 
 #include "base/json_writer.h"
 #include "pipeline/tracker_params.h"
@@ -13,11 +13,10 @@ namespace {
 
 struct ActivitySpec {
   std::string_view name;
-  double mean_wait_min;     // queueing before the activity starts (exponential)
-  double mean_service_min;  // working time (exponential around it, at least a minute)
-  double cost_per_hour;     // of the resource doing it
+  double mean_service_min;  // lognormal, at the design rate
+  double cost_per_hour;     // of the people or machines doing it
   std::string_view resource;
-  int resources;  // how many people or machines share the work
+  int operators;
 };
 
 enum Activity : int {
@@ -32,36 +31,77 @@ enum Activity : int {
   kPublish,
 };
 
-// The studio's process. Retouchers (composite) and art directors (review) are scarce.
-constexpr std::array<ActivitySpec, 9> kActivities = {{
-    {"intake", 20, 4, 30, "intake-desk", 1},
-    {"shoot_model", 60, 90, 180, "model-studio", 1},
-    {"shoot_at_source", 90, 12, 60, "photographer", 3},
-    {"choose_poses", 45, 8, 75, "art-director", 2},
-    {"style_garment", 60, 18, 50, "stylist", 4},
-    {"restyle_garment", 40, 12, 50, "stylist", 4},
-    {"composite", 300, 25, 65, "retoucher", 2},
-    {"review", 420, 5, 75, "art-director", 2},
-    {"publish", 15, 2, 20, "cms", 1},
+// At 60 garments a day (one every 24 minutes) compositing, visited 1.2 times per garment, is
+// busy 18 × 1.2 / 24 = 90 % of the time; every other activity at most about 60 %.
+constexpr double kDesignCasesPerDay = 60;
+constexpr std::array<ActivitySpec, StudioWorkflow::kActivityCount> kActivities = {{
+    {"intake", 4, 30, "intake-desk", 1},
+    {"shoot_model", 90, 180, "model-studio", 1},
+    {"shoot_at_source", 14, 60, "photographer", 1},
+    {"choose_poses", 8, 75, "art-director", 1},
+    {"style_garment", 18, 50, "stylist", 2},
+    {"restyle_garment", 12, 50, "stylist", 1},
+    {"composite", 18, 65, "retoucher", 1},
+    {"review", 6, 75, "art-director", 1},
+    {"publish", 2, 20, "cms", 1},
 }};
-
+constexpr double kServiceSigma = 0.5;  // of the service time's logarithm
 constexpr int kGarmentsPerCollection = 24;
 
 }  // namespace
 
-StudioWorkflow::StudioWorkflow(uint64_t seed) : rng_(seed ^ 0x57d10ull) {}
+StudioWorkflow::StudioWorkflow(uint64_t seed, double cases_per_day, Micros first_arrival)
+    : rng_(seed ^ 0x57d10ull),
+      time_scale_(kDesignCasesPerDay / cases_per_day),
+      mean_interarrival_(static_cast<double>(kMicrosPerDay) / cases_per_day),
+      next_arrival_(first_arrival) {
+  for (int a = 0; a < kActivityCount; ++a) {
+    operators_[a].resize(kActivities[a].operators);
+    truth_[a].name = kActivities[a].name;
+    truth_[a].operators = kActivities[a].operators;
+  }
+}
 
-Micros StudioWorkflow::Activity(const std::string& case_id, int activity, Micros start) {
+Micros StudioWorkflow::Activity(const std::string& case_id, int activity, Micros ready) {
   const ActivitySpec& spec = kActivities[activity];
-  const auto exponential = [&](double mean_min) {
-    return static_cast<Micros>(-std::log(1.0 - rng_.Unit()) * mean_min * 60 * kMicrosPerSecond);
-  };
-  const Micros begin = start + exponential(spec.mean_wait_min);
-  const Micros end = begin + 60 * kMicrosPerSecond + exponential(spec.mean_service_min);
-  const std::string resource =
-      std::string(spec.resource) + "-" + std::to_string(1 + rng_.Uniform(spec.resources));
+  // Lognormal with the given mean: exp(mu + sigma z), mu = ln(mean) - sigma^2 / 2.
+  const double z =
+      std::sqrt(-2 * std::log(1 - rng_.Unit())) * std::cos(2 * std::numbers::pi * rng_.Unit());
+  const double minutes = std::exp(std::log(spec.mean_service_min * time_scale_) -
+                                  kServiceSigma * kServiceSigma / 2 + kServiceSigma * z);
+  // Whole milliseconds, as the tracker reports them.
+  const Micros service = std::max<Micros>(1000, static_cast<Micros>(minutes * 60e3) * 1000);
+
+  // The operator who can start soonest: the earliest gap in their bookings that fits.
+  Micros begin = 0;
+  int chosen = -1;
+  size_t position = 0;
+  for (int o = 0; o < spec.operators; ++o) {
+    const Busy& busy = operators_[activity][o];
+    Micros t = ready;
+    size_t i = 0;
+    for (; i < busy.size(); ++i) {
+      if (t + service <= busy[i].first) break;
+      t = std::max(t, busy[i].second);
+    }
+    if (chosen < 0 || t < begin) {
+      begin = t;
+      chosen = o;
+      position = i;
+    }
+  }
+  Busy& busy = operators_[activity][chosen];
+  busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(position), {begin, begin + service});
+  const Micros end = begin + service;
+
+  ActivityTruth& truth = truth_[activity];
+  ++truth.executions;
+  truth.total_wait += begin - ready;
+  truth.total_service += service;
+
+  const std::string resource = std::string(spec.resource) + "-" + std::to_string(chosen + 1);
   const double cost =
-      std::round(spec.cost_per_hour * static_cast<double>(end - begin) / 3600e4) / 100.0;
+      std::round(spec.cost_per_hour * static_cast<double>(service) / 3600e4) / 100.0;
   for (const bool complete : {false, true}) {
     JsonWriter data;
     data.BeginObject()
@@ -72,11 +112,12 @@ Micros StudioWorkflow::Activity(const std::string& case_id, int activity, Micros
         .Key("lifecycle")
         .String(complete ? "complete" : "start")
         .Key("resource")
-        .String(resource);
+        .String(resource)
+        .Key("cost");
     if (complete) {
-      data.Key("cost").Double(cost);
+      data.Double(cost);
     } else {
-      data.Key("cost").Null();
+      data.Null();
     }
     data.EndObject();
     std::string q;
@@ -93,18 +134,26 @@ Micros StudioWorkflow::Activity(const std::string& case_id, int activity, Micros
   return end;
 }
 
-void StudioWorkflow::StartCase(Micros start) {
+void StudioWorkflow::StartCase(Micros arrival) {
+  // Later garments are ready no earlier than this one arrives: older bookings cannot matter.
+  for (std::vector<Busy>& pool : operators_) {
+    for (Busy& busy : pool) {
+      const auto done =
+          std::find_if(busy.begin(), busy.end(), [&](const auto& b) { return b.second > arrival; });
+      busy.erase(busy.begin(), done);
+    }
+  }
   const uint64_t n = cases_++;
   char id[32];
   std::snprintf(id, sizeof id, "SS27-%06llu", static_cast<unsigned long long>(n + 1));
   const std::string case_id = id;
-  Micros t = Activity(case_id, kIntake, start);
+  Micros t = Activity(case_id, kIntake, arrival);
   // The model is shot once per collection, for its first garment; the others reuse the shots.
   if (n % kGarmentsPerCollection == 0) t = Activity(case_id, kShootModel, t);
   t = Activity(case_id, kShootAtSource, t);
   t = Activity(case_id, kChoosePoses, t);
   t = Activity(case_id, kStyle, t);
-  for (int r = 0; r < 2 && rng_.Chance(0.3); ++r) t = Activity(case_id, kRestyle, t);
+  if (rng_.Chance(0.3)) t = Activity(case_id, kRestyle, t);
   t = Activity(case_id, kComposite, t);
   t = Activity(case_id, kReview, t);
   // One garment in five fails review: restyled, composited and reviewed again.
@@ -117,6 +166,11 @@ void StudioWorkflow::StartCase(Micros start) {
 }
 
 bool StudioWorkflow::NextDue(Micros now, Micros collector_time, rawlog::CollectorPayload* out) {
+  while (next_arrival_ <= now) {
+    StartCase(next_arrival_);
+    next_arrival_ += std::max<Micros>(
+        1000, static_cast<Micros>(-std::log(1 - rng_.Unit()) * mean_interarrival_));
+  }
   if (due_.empty() || due_.top().time > now) return false;
   const Step& step = due_.top();
   std::string q = step.query;
@@ -124,7 +178,7 @@ bool StudioWorkflow::NextDue(Micros now, Micros collector_time, rawlog::Collecto
   AppendParam(&q, "ttm", std::to_string(step.time / 1000));
   AppendParam(&q, "dtm", std::to_string(step.time / 1000));
   AppendParam(&q, "stm", std::to_string(sent / 1000));
-  out->timestamp = collector_time;
+  out->timestamp = std::max(collector_time, sent);
   out->ip = "10.20.0.5";
   out->method = "GET";
   out->path = "/com.snowplowanalytics.snowplow/tp2";

@@ -73,7 +73,15 @@ constexpr Micros kPingInterval = 10 * kMicrosPerSecond;
 }  // namespace
 
 TrafficGenerator::TrafficGenerator(TrafficOptions options)
-    : options_(std::move(options)), rng_(options_.seed), studio_(options_.seed) {
+    : options_(std::move(options)), rng_(options_.seed) {
+  const double days = static_cast<double>(options_.span) / kMicrosPerDay;
+  const double studio_rate = options_.studio_cases_per_day.value_or(
+      options_.realtime ? 60.0
+      : days > 0        ? 3.0 * static_cast<double>(options_.events) / 1000.0 / days
+                        : 0.0);
+  if (studio_rate > 0) {
+    studio_.emplace(options_.seed, studio_rate, options_.realtime ? NowMicros() : options_.start);
+  }
   // About one visitor per four sessions: some come back.
   constexpr uint64_t kMaxDerivedVisitors = 1'000'000;
   const uint64_t visitors =
@@ -115,13 +123,6 @@ void TrafficGenerator::StartSession() {
   const double progress = static_cast<double>(produced_) / static_cast<double>(options_.events);
   clock_ = options_.start + static_cast<Micros>(progress * static_cast<double>(options_.span)) +
            static_cast<Micros>(rng_.Uniform(60 * kMicrosPerSecond));
-  // Garments enter the studio at the rate asked for, counted in sessions of this size.
-  if (rng_.Chance(options_.studio_cases_per_1000 * kEventsPerSession / 1000.0)) {
-    const Micros now = options_.realtime ? NowMicros() : clock_;
-    // Live: a garment already in the studio for up to a day; its past steps are reported now.
-    studio_.StartCase(options_.realtime ? now - static_cast<Micros>(rng_.Uniform(kMicrosPerDay))
-                                        : now);
-  }
 }
 
 void TrafficGenerator::NextPage() {
@@ -269,7 +270,7 @@ void TrafficGenerator::Emit(Params params, Micros sent, rawlog::CollectorPayload
 bool TrafficGenerator::Next(rawlog::CollectorPayload* out) {
   if (produced_ >= options_.events) return false;
   const Micros wall = options_.realtime ? NowMicros() : horizon_;
-  if (studio_.NextDue(wall, wall + static_cast<Micros>(rng_.Uniform(300'000)), out)) {
+  if (studio_ && studio_->NextDue(wall, wall + static_cast<Micros>(rng_.Uniform(300'000)), out)) {
     ++produced_;
     return true;
   }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,9 +31,9 @@ struct TrafficOptions {
   uint64_t visitors = 0;
   // Stamp dtm/stm and the collector time with the wall clock at generation (live traffic).
   bool realtime = false;
-  // Garments entering the studio workflow per 1000 payloads (each reports about 20 events);
-  // 0: web traffic only.
-  double studio_cases_per_1000 = 3;
+  // Garments entering the studio per day (each reports about 20 events). Unset: 3 for every
+  // 1000 payloads, spread over the span (60 a day with `realtime`). 0: web traffic only.
+  std::optional<double> studio_cases_per_day;
   // Share of sessions whose events are sent as tp2 POST instead of GET /i.
   double post_share = 0.2;
 };
@@ -84,7 +85,7 @@ class TrafficGenerator {
   Micros clock_ = 0;
   Micros horizon_ = 0;  // the latest simulated time reached, for the studio's schedule
 
-  StudioWorkflow studio_;
+  std::optional<StudioWorkflow> studio_;
 };
 
 }  // namespace footfall::pipeline
