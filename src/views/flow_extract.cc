@@ -1,112 +1,16 @@
 #include "views/flow_extract.h"
 
-#include <simdjson.h>
-
-#include <charconv>
-#include <cstdio>
-
-#include "event/fields.h"
+#include "views/field_ref.h"
 
 namespace footfall::views {
 namespace {
-
-constexpr std::string_view kDataPrefix = "data.";
-
-const event::Field* FindField(std::string_view name) {
-  for (const event::Field& f : event::EventFields()) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
-
-// Reads field references of one event; the self-describing data is parsed on first use.
-class RefReader {
- public:
-  explicit RefReader(const event::Event& e) : e_(e) {}
-
-  // A referenced value as text ("" when absent or null).
-  std::string Text(const FieldRef& ref) {
-    if (ref.field == nullptr) {
-      simdjson::dom::element v;
-      if (!Property(ref, &v)) return {};
-      if (v.is_string()) return std::string(std::string_view(v));
-      if (v.is_int64()) return std::to_string(int64_t(v));
-      if (v.is_uint64()) return std::to_string(uint64_t(v));
-      if (v.is_bool()) return bool(v) ? "true" : "false";
-      if (v.is_double()) return FormatDouble(double(v));
-      return {};
-    }
-    const event::FieldValue v = ref.field->get(e_);
-    if (const auto* s = std::get_if<std::string_view>(&v)) return std::string(*s);
-    if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-    if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-    if (const auto* d = std::get_if<double>(&v)) return FormatDouble(*d);
-    return {};
-  }
-
-  std::optional<double> Number(const FieldRef& ref) {
-    double out;
-    if (ref.field == nullptr) {
-      simdjson::dom::element v;
-      if (!Property(ref, &v)) return std::nullopt;
-      if (v.is_number() && !v.get_double().get(out)) return out;
-      if (!v.is_string()) return std::nullopt;
-      const std::string_view s(v);
-      const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-      if (ec == std::errc() && p == s.data() + s.size()) return out;
-      return std::nullopt;
-    }
-    const event::FieldValue v = ref.field->get(e_);
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    return std::nullopt;
-  }
-
-  // An enriched-event timestamp field, or an ISO 8601 text property.
-  std::optional<Micros> Timestamp(const FieldRef& ref) {
-    if (ref.field == nullptr) {
-      const std::string text = Text(ref);
-      if (text.empty()) return std::nullopt;
-      auto parsed = ParseIso8601(text);
-      if (!parsed.ok()) return std::nullopt;
-      return *parsed;
-    }
-    const event::FieldValue v = ref.field->get(e_);
-    if (const auto* i = std::get_if<int64_t>(&v)) return *i;
-    return std::nullopt;
-  }
-
- private:
-  static std::string FormatDouble(double d) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", d);
-    return buf;
-  }
-
-  bool Property(const FieldRef& ref, simdjson::dom::element* out) {
-    if (!parsed_) {
-      parsed_ = true;
-      // One parser per thread, reused: its buffers outlive this reader, its results do not.
-      thread_local simdjson::dom::parser parser;
-      simdjson::dom::element root;
-      has_data_ = !e_.unstruct_event.empty() && !parser.parse(e_.unstruct_event).get(root) &&
-                  !root["data"].get(data_) && data_.is_object();
-    }
-    return has_data_ && !data_[ref.property].get(*out) && !out->is_null();
-  }
-
-  const event::Event& e_;
-  bool parsed_ = false;
-  bool has_data_ = false;
-  simdjson::dom::element data_;
-};
 
 Status CheckRef(const FlowSpec& spec, std::string_view what, std::string_view ref, bool required) {
   if (ref.empty()) {
     if (!required) return Status::Ok();
     return InvalidArgument("flow '" + spec.name + "': " + std::string(what) + " is required");
   }
-  if (ref.starts_with(kDataPrefix)) {
+  if (IsDataRef(ref)) {
     if (spec.schema.empty()) {
       return InvalidArgument("flow '" + spec.name + "': " + std::string(what) + " '" +
                              std::string(ref) +
@@ -119,7 +23,7 @@ Status CheckRef(const FlowSpec& spec, std::string_view what, std::string_view re
     }
     return Status::Ok();
   }
-  if (FindField(ref) == nullptr) {
+  if (FindEventField(ref) == nullptr) {
     return InvalidArgument("flow '" + spec.name + "': " + std::string(what) + " '" +
                            std::string(ref) +
                            "' is neither an enriched-event field nor data.<property>");
@@ -152,8 +56,8 @@ Status ValidateFlowSpec(const FlowSpec& spec) {
   FOOTFALL_RETURN_IF_ERROR(CheckRef(spec, "timestamp", spec.timestamp_field, true));
   FOOTFALL_RETURN_IF_ERROR(CheckRef(spec, "cost", spec.cost_field, false));
   FOOTFALL_RETURN_IF_ERROR(CheckRef(spec, "resource", spec.resource_field, false));
-  if (!spec.timestamp_field.starts_with(kDataPrefix) &&
-      FindField(spec.timestamp_field)->type != event::FieldType::kTimestamp) {
+  if (!IsDataRef(spec.timestamp_field) &&
+      FindEventField(spec.timestamp_field)->type != event::FieldType::kTimestamp) {
     return InvalidArgument("flow '" + spec.name + "': timestamp '" + spec.timestamp_field +
                            "' is not a timestamp field");
   }
@@ -174,16 +78,6 @@ FlowSpec StudioFlowSpec() {
   s.resource_field = "data.resource";
   s.end_activities = {"publish"};
   return s;
-}
-
-FieldRef FieldRef::Resolve(std::string_view ref) {
-  FieldRef r;
-  if (ref.starts_with(kDataPrefix)) {
-    r.property = ref.substr(kDataPrefix.size());
-  } else {
-    r.field = FindField(ref);
-  }
-  return r;
 }
 
 FlowExtractor::FlowExtractor(FlowSpec spec)

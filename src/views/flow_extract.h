@@ -6,7 +6,7 @@
 
 #include "base/time.h"
 #include "event/event.h"
-#include "event/fields.h"
+#include "views/field_ref.h"
 #include "views/flow_spec.h"
 
 namespace footfall::views {
@@ -29,13 +29,6 @@ enum class StepOutcome {
   kNotInFlow,   // the event does not belong to the flow
   kStep,        // *step is filled
   kIncomplete,  // belongs to the flow but lacks a case, activity, time or a known lifecycle
-};
-
-// A field reference of a FlowSpec, resolved once.
-struct FieldRef {
-  const event::Field* field = nullptr;  // an enriched-event field, or
-  std::string property;                 // a property of the self-describing data
-  static FieldRef Resolve(std::string_view ref);
 };
 
 // A spec validated with ValidateFlowSpec, compiled for fast extraction. Immutable; may be used
