@@ -41,6 +41,43 @@ batch:
 sessions:
   timeout_minutes: 30            # inactivity that ends a session without a tracker session id
 
+web:
+  heartbeat_seconds: 10          # the trackers' page ping interval (engaged time)
+  min_visit_seconds: 5           # the time before the first ping
+  journey_steps: 4               # pages in the journey paths from landing pages
+  journey_keep_query: false      # keep query strings in journey page names
+
+# Conversions: a session converts when one of its events matches. Each entry says which
+# events it means with any of: page_path (with *), event_name, schema (vendor/name),
+# se_category, se_action, where (a map of field or data.<property> to value).
+conversions: []
+#  - name: purchase
+#    event_name: transaction
+
+# Funnels: ordered steps (matched as conversions are), counted per session.
+funnels: []
+#  - name: checkout
+#    consecutive: false           # true: no other page view between two steps
+#    time_limit_minutes: 0        # from the first step; 0: none
+#    steps:
+#      - {name: product, page_path: /product/*}
+#      - {name: cart, page_path: /cart}
+#      - {name: purchase, event_name: transaction}
+
+# Process flows: which events describe cases moving through activities (docs/views.md).
+flows: []
+#  - name: studio
+#    schema: com.footfall/workflow_step   # or se_category: …, or page_views: true
+#    case: data.case_id                   # an enriched-event field or data.<property>
+#    activity: data.activity
+#    lifecycle: data.lifecycle            # omit for instant events
+#    start_value: start
+#    complete_value: complete
+#    timestamp: derived_tstamp
+#    cost: data.cost
+#    resource: data.resource
+#    end_activities: [publish]
+
 serving:
   events_table_cap: 1000000      # most recent events kept in the SQL `events` table
   keep_versions: 3               # serving versions kept on disk
@@ -98,6 +135,126 @@ Setter Int(T Config::*field, int64_t lo, int64_t hi, int64_t scale = 1) {
   };
 }
 
+// Reads the keys of a mapping into fields, refusing any other key.
+Status ReadMap(const YAML::Node& n,
+               const std::map<std::string, std::function<Status(const YAML::Node&)>>& fields) {
+  if (!n.IsMap()) return InvalidArgument("expected a mapping");
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    const auto it = fields.find(key);
+    if (it == fields.end()) return InvalidArgument("unknown key " + key);
+    Status s = it->second(kv.second);
+    if (!s.ok()) return InvalidArgument(key + ": " + s.message());
+  }
+  return Status::Ok();
+}
+
+std::function<Status(const YAML::Node&)> Text(std::string* out) {
+  return [out](const YAML::Node& n) -> Status {
+    if (!n.IsScalar()) return InvalidArgument("expected a string");
+    *out = n.Scalar();
+    return Status::Ok();
+  };
+}
+
+std::function<Status(const YAML::Node&)> Texts(std::vector<std::string>* out) {
+  return [out](const YAML::Node& n) -> Status {
+    if (!n.IsSequence()) return InvalidArgument("expected a list of strings");
+    for (const auto& item : n) {
+      if (!item.IsScalar()) return InvalidArgument("expected a list of strings");
+      out->push_back(item.Scalar());
+    }
+    return Status::Ok();
+  };
+}
+
+std::function<Status(const YAML::Node&)> Flag(bool* out) {
+  return [out](const YAML::Node& n) -> Status {
+    FOOTFALL_ASSIGN_OR_RETURN(*out, As<bool>(n, "", "true or false"));
+    return Status::Ok();
+  };
+}
+
+Status ParseEventMatch(const YAML::Node& n, views::EventMatch* m) {
+  return ReadMap(n, {{"name", Text(&m->name)},
+                     {"page_path", Text(&m->page_path)},
+                     {"event_name", Text(&m->event_name)},
+                     {"schema", Text(&m->schema)},
+                     {"se_category", Text(&m->se_category)},
+                     {"se_action", Text(&m->se_action)},
+                     {"where", [m](const YAML::Node& w) -> Status {
+                        if (!w.IsMap())
+                          return InvalidArgument("expected a mapping of field: value");
+                        for (const auto& kv : w) {
+                          if (!kv.second.IsScalar()) {
+                            return InvalidArgument(kv.first.Scalar() + ": expected a value");
+                          }
+                          m->where.emplace_back(kv.first.Scalar(), kv.second.Scalar());
+                        }
+                        return Status::Ok();
+                      }}});
+}
+
+Status ParseFunnel(const YAML::Node& n, views::FunnelSpec* f) {
+  return ReadMap(n, {{"name", Text(&f->name)},
+                     {"consecutive", Flag(&f->consecutive)},
+                     {"time_limit_minutes",
+                      [f](const YAML::Node& v) -> Status {
+                        FOOTFALL_ASSIGN_OR_RETURN(int64_t m,
+                                                  As<int64_t>(v, "", "a number of minutes"));
+                        if (m < 0) return InvalidArgument("must not be negative");
+                        f->time_limit = m * 60 * kMicrosPerSecond;
+                        return Status::Ok();
+                      }},
+                     {"steps", [f](const YAML::Node& v) -> Status {
+                        if (!v.IsSequence()) return InvalidArgument("expected a list of steps");
+                        for (const auto& item : v) {
+                          f->steps.emplace_back();
+                          Status s = ParseEventMatch(item, &f->steps.back());
+                          if (!s.ok()) {
+                            return InvalidArgument("step " + std::to_string(f->steps.size()) +
+                                                   ": " + s.message());
+                          }
+                        }
+                        return Status::Ok();
+                      }}});
+}
+
+Status ParseFlow(const YAML::Node& n, views::FlowSpec* f) {
+  return ReadMap(n, {{"name", Text(&f->name)},
+                     {"schema", Text(&f->schema)},
+                     {"se_category", Text(&f->se_category)},
+                     {"page_views", Flag(&f->page_views)},
+                     {"case", Text(&f->case_field)},
+                     {"activity", Text(&f->activity_field)},
+                     {"lifecycle", Text(&f->lifecycle_field)},
+                     {"start_value", Text(&f->start_value)},
+                     {"complete_value", Text(&f->complete_value)},
+                     {"timestamp", Text(&f->timestamp_field)},
+                     {"cost", Text(&f->cost_field)},
+                     {"resource", Text(&f->resource_field)},
+                     {"end_activities", Texts(&f->end_activities)}});
+}
+
+// A list of entries, each read by `parse`.
+template <typename T>
+Setter List(std::vector<T> Config::*field, Status (*parse)(const YAML::Node&, T*)) {
+  return [=](const YAML::Node& n, Config* c) -> Status {
+    if (n.IsNull()) return Status::Ok();
+    if (!n.IsSequence()) return InvalidArgument("expected a list");
+    for (const auto& item : n) {
+      T entry;
+      Status s = parse(item, &entry);
+      if (!s.ok()) {
+        return InvalidArgument("entry " + std::to_string((c->*field).size() + 1) + ": " +
+                               s.message());
+      }
+      (c->*field).push_back(std::move(entry));
+    }
+    return Status::Ok();
+  };
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const auto* kSetters = new std::map<std::string, Setter>{
       {"data_dir", String(&Config::data_dir)},
@@ -119,6 +276,13 @@ const std::map<std::string, Setter>& Setters() {
       {"batch.interval_seconds", Int(&Config::batch_interval, 1, 7 * 86400, kMicrosPerSecond)},
       {"sessions.timeout_minutes",
        Int(&Config::session_timeout, 1, 24 * 60, 60 * kMicrosPerSecond)},
+      {"web.heartbeat_seconds", Int(&Config::heartbeat, 1, 3600, kMicrosPerSecond)},
+      {"web.min_visit_seconds", Int(&Config::min_visit_length, 0, 3600, kMicrosPerSecond)},
+      {"web.journey_steps", Int(&Config::journey_steps, 2, 20)},
+      {"web.journey_keep_query", Bool(&Config::journey_keep_query)},
+      {"conversions", List(&Config::conversions, ParseEventMatch)},
+      {"funnels", List(&Config::funnels, ParseFunnel)},
+      {"flows", List(&Config::flows, ParseFlow)},
       {"serving.events_table_cap", Int(&Config::events_table_cap, 0, 1'000'000'000)},
       {"serving.keep_versions", Int(&Config::keep_versions, 1, 1000)},
   };
@@ -155,7 +319,51 @@ Status Validate(const Config& c, const std::string& path) {
                            ": collector.body_limit_kb must not be above "
                            "collector.reject_body_kb");
   }
+  if (Status s = views::ValidateWebModelOptions(WebModelOptionsFrom(c)); !s.ok()) {
+    return InvalidArgument(path + ": " + s.message());
+  }
+  for (const views::FlowSpec& f : c.flows) {
+    if (Status s = views::ValidateFlowSpec(f); !s.ok()) {
+      return InvalidArgument(path + ": flows: " + s.message());
+    }
+  }
   return Status::Ok();
+}
+
+views::WebModelOptions WebModelOptionsFrom(const Config& c) {
+  views::WebModelOptions o;
+  o.session_timeout = c.session_timeout;
+  o.heartbeat = c.heartbeat;
+  o.min_visit_length = c.min_visit_length;
+  o.journey_steps = c.journey_steps;
+  o.journey_keep_query = c.journey_keep_query;
+  o.conversions = c.conversions;
+  o.funnels = c.funnels;
+  return o;
+}
+
+void AddDemoDefinitions(Config* c) {
+  const auto step = [](std::string name, std::string page_path, std::string event_name) {
+    views::EventMatch m;
+    m.name = std::move(name);
+    m.page_path = std::move(page_path);
+    m.event_name = std::move(event_name);
+    return m;
+  };
+  if (c->conversions.empty()) c->conversions.push_back(step("purchase", "", "transaction"));
+  if (c->funnels.empty()) {
+    views::FunnelSpec f;
+    f.name = "checkout";
+    f.steps = {step("product", "/product/*", ""), step("cart", "/cart", ""),
+               step("checkout", "/checkout", ""), step("purchase", "", "transaction")};
+    c->funnels.push_back(std::move(f));
+    views::FunnelSpec t;
+    t.name = "try-on";
+    t.steps = {step("try-on page", "/try-on/*", ""), step("try-on used", "", "try_on"),
+               step("cart", "/cart", "")};
+    c->funnels.push_back(std::move(t));
+  }
+  if (c->flows.empty()) c->flows.push_back(views::StudioFlowSpec());
 }
 
 Result<Config> LoadConfig(const std::string& path) {

@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
+#include "views/flow_spec.h"
+#include "views/web_model.h"
 
 namespace footfall::pipeline {
 
@@ -35,6 +38,16 @@ struct Config {
   Micros batch_interval = 5 * 60 * kMicrosPerSecond;
   Micros session_timeout = 30 * 60 * kMicrosPerSecond;
 
+  // The web model (views/web_model.h).
+  Micros heartbeat = 10 * kMicrosPerSecond;
+  Micros min_visit_length = 5 * kMicrosPerSecond;
+  int journey_steps = 4;
+  bool journey_keep_query = false;
+  std::vector<views::EventMatch> conversions;
+  std::vector<views::FunnelSpec> funnels;
+  // Process flows (views/flow_spec.h).
+  std::vector<views::FlowSpec> flows;
+
   size_t events_table_cap = 1'000'000;
   int keep_versions = 3;
 };
@@ -45,5 +58,12 @@ Result<Config> LoadConfig(const std::string& path);
 
 // The defaults as a commented YAML file (`footfall config --print-defaults`).
 std::string DefaultConfigYaml();
+
+// The web model's options from the config.
+views::WebModelOptions WebModelOptionsFrom(const Config& config);
+
+// What `footfall run --demo` adds to a config without conversions, funnels or flows: a purchase
+// conversion, a checkout funnel and the studio flow, matching the demo's synthetic traffic.
+void AddDemoDefinitions(Config* config);
 
 }  // namespace footfall::pipeline

@@ -30,6 +30,9 @@ TEST(Config, DefaultsFileLoadsToDefaults) {
   EXPECT_EQ(c->durability, d.durability);
   EXPECT_EQ(c->sync_interval, d.sync_interval);
   EXPECT_EQ(c->max_queued_bytes, d.max_queued_bytes);
+  EXPECT_EQ(c->heartbeat, d.heartbeat);
+  EXPECT_EQ(c->journey_steps, d.journey_steps);
+  EXPECT_TRUE(c->funnels.empty());
 }
 
 TEST(Config, OverridesAndEmptyFile) {
@@ -52,6 +55,74 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_NE(LoadText(tmp, "collector:\n  prot: 9000\n").status().message().find("collector.prot"),
             std::string::npos);
   EXPECT_EQ(LoadConfig(tmp.Sub("missing.yaml")).status().code(), StatusCode::kNotFound);
+}
+
+TEST(Config, ConversionsFunnelsAndFlows) {
+  TempDir tmp;
+  auto c = LoadText(tmp, R"(
+web:
+  heartbeat_seconds: 15
+conversions:
+  - name: signup
+    page_path: /welcome
+    where: {app_id: shop}
+funnels:
+  - name: checkout
+    consecutive: true
+    time_limit_minutes: 30
+    steps:
+      - {name: product, page_path: /product/*}
+      - {name: bought, event_name: transaction}
+flows:
+  - name: studio
+    schema: com.footfall/workflow_step
+    case: data.case_id
+    activity: data.activity
+    lifecycle: data.lifecycle
+    end_activities: [publish]
+  - name: site
+    page_views: true
+    case: domain_sessionid
+    activity: page_urlpath
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->conversions.size(), 1u);
+  EXPECT_EQ(c->conversions[0].where[0], (std::pair<std::string, std::string>{"app_id", "shop"}));
+  ASSERT_EQ(c->funnels.size(), 1u);
+  EXPECT_TRUE(c->funnels[0].consecutive);
+  EXPECT_EQ(c->funnels[0].time_limit, 30 * 60 * kMicrosPerSecond);
+  EXPECT_EQ(c->funnels[0].steps[1].event_name, "transaction");
+  ASSERT_EQ(c->flows.size(), 2u);
+  EXPECT_EQ(c->flows[0].end_activities, std::vector<std::string>{"publish"});
+  EXPECT_TRUE(c->flows[1].page_views);
+  EXPECT_EQ(WebModelOptionsFrom(*c).heartbeat, 15 * kMicrosPerSecond);
+}
+
+TEST(Config, BadDefinitionsNameTheEntryAndProblem) {
+  TempDir tmp;
+  const std::pair<const char*, const char*> cases[] = {
+      {"funnels:\n  - name: f\n    steps:\n      - {page_path: /a}\n", "two steps"},
+      {"funnels:\n  - name: f\n    steps:\n      - {page_path: /a}\n      - {colour: red}\n",
+       "colour"},
+      {"flows:\n  - name: s\n    page_views: true\n    case: nope\n    activity: page_urlpath\n",
+       "nope"},
+      {"flows:\n  - name: s\n    case: domain_sessionid\n    activity: page_urlpath\n",
+       "exactly one"},
+      {"conversions: {name: x}\n", "list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = LoadText(tmp, text);
+    ASSERT_EQ(c.status().code(), StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(c.status().message().find(expected), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(Config, DemoDefinitionsAreValid) {
+  Config c;
+  AddDemoDefinitions(&c);
+  EXPECT_FALSE(c.funnels.empty());
+  EXPECT_TRUE(views::ValidateWebModelOptions(WebModelOptionsFrom(c)).ok());
+  for (const auto& f : c.flows) EXPECT_TRUE(views::ValidateFlowSpec(f).ok());
 }
 
 }  // namespace
