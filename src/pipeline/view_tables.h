@@ -1,0 +1,55 @@
+// The batch views as tables: each view's rows, with its columns and indexes, written once into
+// the serving store (serving/v<N>.sqlite) and once as a Parquet dataset (views/<table>/), so
+// that SQL users and the big-data ecosystem see the same rows. docs/views.md defines the columns.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "serving/value.h"
+#include "serving/version_writer.h"
+#include "views/flow.h"
+#include "views/web_model.h"
+
+namespace footfall::pipeline {
+
+// How a column is stored: SQLite has INTEGER, REAL and TEXT (timestamps as
+// "YYYY-MM-DD HH:MM:SS.ffffff" text, booleans as 0/1); Parquet gets the matching types
+// (TIMESTAMP(MICROS, UTC), BOOLEAN).
+enum class CellType { kInt, kReal, kText, kTimestamp, kBool };
+
+struct TableColumn {
+  std::string name;
+  CellType type;
+};
+
+// A row's cells in column order: int64 for kInt, kTimestamp (microseconds) and kBool (0/1),
+// double for kReal, string for kText; monostate for NULL.
+using RowSink = std::function<Status(std::span<const serving::Value>)>;
+
+struct ViewTable {
+  std::string name;
+  std::vector<TableColumn> columns;
+  std::vector<std::vector<std::string>> indexes;  // serving indexes, each a list of columns
+  // Calls the sink once per row, in the table's order; stops at the first error.
+  std::function<Status(const RowSink&)> rows;
+};
+
+// The tables of the web model and of every flow (the flow tables hold every flow's rows, with a
+// `flow` column). They refer to `web` and `flows`, which must outlive them.
+std::vector<ViewTable> WebViewTables(const views::WebViews& web);
+std::vector<ViewTable> FlowViewTables(const std::vector<views::FlowViews>& flows);
+
+// Creates the table in `writer`, inserts every row and builds its indexes.
+Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table);
+
+// Publishes the table's rows as a new version of the Parquet dataset `dir`, replacing the
+// previous one; `properties` are stored in its manifest. Returns the rows written.
+Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& table,
+                                    const std::map<std::string, std::string>& properties);
+
+}  // namespace footfall::pipeline
