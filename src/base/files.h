@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 
@@ -13,5 +14,10 @@ Result<std::string> ReadWholeFile(const std::string& path);
 
 // Creates a directory and its missing parents.
 Status MakeDirs(const std::string& dir);
+
+// Replaces `path` with `bytes` durably and atomically: written to a temporary file beside it,
+// fsynced, renamed over `path`, and the directory fsynced. Readers see the old content or the
+// new, never a part; after a crash, the old or the new. The directory must exist.
+Status WriteFileDurably(const std::string& path, std::string_view bytes);
 
 }  // namespace footfall
