@@ -55,6 +55,8 @@ class SchemaRegistry {
 
   bool Contains(const SchemaKey& key) const;
   size_t size() const;
+  // Every key in the registry, ordered by vendor, name and version.
+  std::vector<SchemaKey> Keys() const;
 
   // Validates `data` against the schema `key`. OK when valid; kNotFound when the registry has
   // no such schema; kInvalidArgument when the data do not validate, with every violation
