@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -13,12 +14,12 @@
 
 namespace footfall::event {
 
-enum class FieldType { kString, kInt64, kDouble, kTimestamp };
+enum class FieldType { kString, kInt64, kDouble, kTimestamp, kBool };
 
 std::string_view FieldTypeName(FieldType type);
 
-// A field's value: monostate for NULL; timestamps as int64 microseconds UTC.
-using FieldValue = std::variant<std::monostate, int64_t, double, std::string_view>;
+// A field's value: monostate for NULL; timestamps as int64 microseconds UTC; kBool as bool.
+using FieldValue = std::variant<std::monostate, int64_t, double, std::string_view, bool>;
 
 struct Field {
   std::string_view name;
@@ -28,5 +29,9 @@ struct Field {
 };
 
 std::span<const Field> EventFields();
+
+// The registry as the Markdown table that docs/formats/enriched-event.md holds between its
+// `<!-- fields:begin -->` and `<!-- fields:end -->` markers (a test keeps the two equal).
+std::string EventFieldsMarkdown();
 
 }  // namespace footfall::event

@@ -7,6 +7,7 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "enrich/enrich.h"
+#include "enrich/ua_parser.h"
 #include "event/fields.h"
 #include "rawlog/segment.h"
 #include "serving/layout.h"
@@ -40,6 +41,11 @@ Result<Extracted> ReadAndEnrich(const std::string& raw_dir) {
   size_t sealed = 0;
   for (const auto& s : segments) sealed += s.sealed ? 1 : 0;
   Extracted x;
+  // Default enrichments and no schema validation until the config carries both.
+  FOOTFALL_ASSIGN_OR_RETURN(std::shared_ptr<const enrich::UaParser> ua_parser,
+                            enrich::UaParser::Load());
+  FOOTFALL_ASSIGN_OR_RETURN(enrich::Enricher enricher,
+                            enrich::Enricher::Create(enrich::EnrichConfig(), nullptr, ua_parser));
   enrich::EnrichOutput out;
   Micros last_report = NowMicros();
   for (const rawlog::SegmentInfo& seg : segments) {
@@ -58,7 +64,7 @@ Result<Extracted> ReadAndEnrich(const std::string& raw_dir) {
       if (!*record) break;
       ++x.raw_records;
       out.clear();
-      enrich::EnrichRecord(**record, &out);
+      enricher.EnrichRecord(**record, &out);
       for (event::Event& e : out.events) x.events.push_back(std::move(e));
       for (const enrich::BadRow& bad : out.bad_rows) {
         ++x.bad_rows;
@@ -80,6 +86,7 @@ Result<Extracted> ReadAndEnrich(const std::string& raw_dir) {
 ColumnType SqlType(event::FieldType t) {
   switch (t) {
     case event::FieldType::kInt64:
+    case event::FieldType::kBool:  // 0 or 1, as SQLite stores booleans
       return ColumnType::kInteger;
     case event::FieldType::kDouble:
       return ColumnType::kReal;
@@ -110,6 +117,8 @@ Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& ev
         row[c] = Value(std::string(*s));
       } else if (const auto* d = std::get_if<double>(&v)) {
         row[c] = Value(*d);
+      } else if (const auto* b = std::get_if<bool>(&v)) {
+        row[c] = Value(static_cast<int64_t>(*b ? 1 : 0));
       } else if (f.type == event::FieldType::kTimestamp) {
         row[c] = Timestamp(std::get<int64_t>(v));
       } else {

@@ -35,9 +35,13 @@ TEST(Traffic, SameSeedSameBytes) {
 TEST(Traffic, EveryPayloadEnrichesIntoAPlausibleEvent) {
   TrafficGenerator gen(Options(3, 5000));
   rawlog::CollectorPayload p;
+  enrich::EnrichConfig config;
+  config.user_agent = false;
+  auto enricher = enrich::Enricher::Create(config, nullptr, nullptr);
+  ASSERT_TRUE(enricher.ok());
   enrich::EnrichOutput out;
-  while (gen.Next(&p)) enrich::EnrichPayload(p, &out);
-  ASSERT_TRUE(out.bad_rows.empty()) << out.bad_rows[0].message;
+  while (gen.Next(&p)) enricher->Enrich(p, &out);
+  ASSERT_TRUE(out.bad_rows.empty()) << enrich::BadRowToJson(out.bad_rows[0]);
   ASSERT_EQ(out.events.size(), 5000u);
   std::set<std::string> sessions, users, event_ids;
   size_t page_views = 0;
