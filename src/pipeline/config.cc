@@ -35,6 +35,21 @@ raw:
   sync_interval_ms: 100
   max_queued_mb: 64              # requests waiting for the disk beyond this get 503 at once
 
+enrich:
+  threads: 0                     # 0: one per core
+  schemas_dir: ""                # Iglu-layout JSON Schemas (vendor/name/jsonschema/M-R-A) of
+                                 # your self-describing events; the standard ones are built in
+  user_agent: true               # browser, OS and device from the user agent (uap-core)
+  ua_parser_context: false       # also add the ua_parser_context to derived_contexts
+  referer: true                  # refr_medium/source/term from the referer
+  internal_domains: []           # hosts that count as internal besides the page's own
+  campaign: true                 # utm_* and click ids -> mkt_*
+  anonymize_ip: true             # mask the end of IP addresses
+  ipv4_octets: 1                 # ... this many IPv4 octets
+  ipv6_segments: 5               # ... this many IPv6 groups
+  geo_database: ""               # a MaxMind-format City database (.mmdb) for geo_* fields
+  fingerprint: true              # event_fingerprint, for finding retried events
+
 batch:
   interval_seconds: 300          # `footfall run` rebuilds the views this often
 
@@ -81,6 +96,10 @@ flows: []
 serving:
   events_table_cap: 1000000      # most recent events kept in the SQL `events` table
   keep_versions: 3               # serving versions kept on disk
+  # Also load every version into PostgreSQL (schema `footfall`), e.g.
+  # postgresql://footfall:secret@db.internal:5432/analytics (docs/serving.md). Empty: off.
+  postgres: ""
+  postgres_readonly_role: footfall_reader  # given SELECT on schema footfall at each version
 )";
 
 using Setter = std::function<Status(const YAML::Node&, Config*)>;
@@ -236,6 +255,20 @@ Status ParseFlow(const YAML::Node& n, views::FlowSpec* f) {
                      {"end_activities", Texts(&f->end_activities)}});
 }
 
+Setter EnrichFlag(bool enrich::EnrichConfig::*field) {
+  return [field](const YAML::Node& n, Config* c) { return Flag(&(c->enrich.*field))(n); };
+}
+
+Setter EnrichInt(int enrich::EnrichConfig::*field, int64_t lo, int64_t hi) {
+  return [=](const YAML::Node& n, Config* c) -> Status {
+    const std::string range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+    FOOTFALL_ASSIGN_OR_RETURN(int64_t v, As<int64_t>(n, "", range));
+    if (v < lo || v > hi) return InvalidArgument(std::to_string(v) + " is not " + range);
+    c->enrich.*field = static_cast<int>(v);
+    return Status::Ok();
+  };
+}
+
 // A list of entries, each read by `parse`.
 template <typename T>
 Setter List(std::vector<T> Config::*field, Status (*parse)(const YAML::Node&, T*)) {
@@ -273,6 +306,20 @@ const std::map<std::string, Setter>& Setters() {
       {"raw.durability", OneOf(&Config::durability, {"fsync", "interval", "none"})},
       {"raw.sync_interval_ms", Int(&Config::sync_interval, 1, 60'000, 1000)},
       {"raw.max_queued_mb", Int(&Config::max_queued_bytes, 1, 65536, 1 << 20)},
+      {"enrich.threads", Int(&Config::enrich_threads, 0, 1024)},
+      {"enrich.schemas_dir", String(&Config::schemas_dir)},
+      {"enrich.user_agent", EnrichFlag(&enrich::EnrichConfig::user_agent)},
+      {"enrich.ua_parser_context", EnrichFlag(&enrich::EnrichConfig::ua_parser_context)},
+      {"enrich.referer", EnrichFlag(&enrich::EnrichConfig::referer)},
+      {"enrich.internal_domains",
+       [](const YAML::Node& n, Config* c) { return Texts(&c->enrich.internal_domains)(n); }},
+      {"enrich.campaign", EnrichFlag(&enrich::EnrichConfig::campaign)},
+      {"enrich.anonymize_ip", EnrichFlag(&enrich::EnrichConfig::anonymize_ip)},
+      {"enrich.ipv4_octets", EnrichInt(&enrich::EnrichConfig::ipv4_octets, 1, 4)},
+      {"enrich.ipv6_segments", EnrichInt(&enrich::EnrichConfig::ipv6_segments, 1, 8)},
+      {"enrich.geo_database",
+       [](const YAML::Node& n, Config* c) { return Text(&c->enrich.geo_database)(n); }},
+      {"enrich.fingerprint", EnrichFlag(&enrich::EnrichConfig::fingerprint)},
       {"batch.interval_seconds", Int(&Config::batch_interval, 1, 7 * 86400, kMicrosPerSecond)},
       {"sessions.timeout_minutes",
        Int(&Config::session_timeout, 1, 24 * 60, 60 * kMicrosPerSecond)},
@@ -285,6 +332,8 @@ const std::map<std::string, Setter>& Setters() {
       {"flows", List(&Config::flows, ParseFlow)},
       {"serving.events_table_cap", Int(&Config::events_table_cap, 0, 1'000'000'000)},
       {"serving.keep_versions", Int(&Config::keep_versions, 1, 1000)},
+      {"serving.postgres", String(&Config::postgres)},
+      {"serving.postgres_readonly_role", String(&Config::postgres_readonly_role)},
   };
   return *kSetters;
 }

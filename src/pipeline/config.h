@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "enrich/config.h"
 #include "views/flow_spec.h"
 #include "views/web_model.h"
 
@@ -35,6 +36,11 @@ struct Config {
   Micros sync_interval = 100'000;
   uint64_t max_queued_bytes = 64ull << 20;  // beyond: 503 at once (backpressure)
 
+  // Enrichment (enrich/config.h) and the Iglu-layout schema directory ("": built-ins only).
+  enrich::EnrichConfig enrich;
+  std::string schemas_dir;
+  int enrich_threads = 0;  // 0: one per core
+
   Micros batch_interval = 5 * 60 * kMicrosPerSecond;
   Micros session_timeout = 30 * 60 * kMicrosPerSecond;
 
@@ -50,6 +56,9 @@ struct Config {
 
   size_t events_table_cap = 1'000'000;
   int keep_versions = 3;
+  // libpq connection string; when set, each version is also loaded into PostgreSQL.
+  std::string postgres;
+  std::string postgres_readonly_role = "footfall_reader";
 };
 
 // Reads `path` over the defaults. Unknown keys, wrong types and out-of-range values are
