@@ -21,6 +21,12 @@ int Collect(const pipeline::Config& config);
 int Serve(const pipeline::Config& config);
 int Run(const pipeline::Config& config, bool demo);
 int Batch(const pipeline::Config& config);
+
+struct EnrichArgs {
+  bool reprocess = false;
+  int threads = -1;  // -1: the config's enrich.threads
+};
+int Enrich(const pipeline::Config& config, const EnrichArgs& args);
 int Sql(const pipeline::Config& config, const std::string& query, const std::string& format);
 int ShowStatus(const pipeline::Config& config, const std::string& format);
 

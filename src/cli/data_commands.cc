@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "pipeline/batch.h"
+#include "pipeline/enrich_job.h"
 #include "pipeline/gen.h"
 #include "pipeline/status.h"
 #include "serving/format.h"
@@ -17,29 +18,52 @@ int Fail(const std::string& command, const std::string& message) {
   return kExitFailure;
 }
 
-pipeline::BatchOptions BatchOptionsFrom(const pipeline::Config& config) {
-  pipeline::BatchOptions options;
-  options.data_dir = config.data_dir;
-  options.sessions.inactivity_timeout = config.session_timeout;
-  options.events_table_cap = config.events_table_cap;
-  options.keep_versions = config.keep_versions;
-  return options;
-}
-
 int Batch(const pipeline::Config& config) {
-  auto report = pipeline::RunBatch(BatchOptionsFrom(config));
+  pipeline::BatchOptions options = pipeline::BatchOptionsFrom(config);
+  options.progress = true;
+  auto report = pipeline::RunBatch(options);
   if (!report.ok()) return Fail("batch", report.status().ToString());
   std::printf(
-      "published version %lld: %llu segments (watermark %llu), %llu raw records, %llu events "
-      "(%llu duplicates removed), %llu bad rows, %llu sessions in %.2f s\n",
+      "published version %lld: %llu segments (watermark %llu; %llu enriched now), %llu events "
+      "(%llu duplicates removed), %llu bad rows, %llu sessions, %llu page views, %llu flow cases "
+      "in %.2f s%s\n",
       static_cast<long long>(report->version), static_cast<unsigned long long>(report->segments),
       static_cast<unsigned long long>(report->watermark_segment),
-      static_cast<unsigned long long>(report->raw_records),
+      static_cast<unsigned long long>(report->segments_enriched),
       static_cast<unsigned long long>(report->events),
       static_cast<unsigned long long>(report->duplicates),
       static_cast<unsigned long long>(report->bad_rows),
       static_cast<unsigned long long>(report->sessions),
-      static_cast<double>(report->duration) / kMicrosPerSecond);
+      static_cast<unsigned long long>(report->page_views),
+      static_cast<unsigned long long>(report->flow_cases),
+      static_cast<double>(report->duration) / kMicrosPerSecond,
+      report->postgres_published ? " (also in PostgreSQL)" : "");
+  return kExitOk;
+}
+
+int Enrich(const pipeline::Config& config, const EnrichArgs& args) {
+  pipeline::EnrichJobOptions options;
+  options.data_dir = config.data_dir;
+  options.config = config.enrich;
+  options.schemas_dir = config.schemas_dir;
+  options.threads = args.threads >= 0 ? args.threads : config.enrich_threads;
+  options.reprocess = args.reprocess;
+  auto report = pipeline::RunEnrich(options);
+  if (!report.ok()) return Fail("enrich", report.status().ToString());
+  std::printf("enriched %llu of %llu sealed segments: %llu raw records, %llu events, %llu bad rows",
+              static_cast<unsigned long long>(report->segments_enriched),
+              static_cast<unsigned long long>(report->segments_total),
+              static_cast<unsigned long long>(report->raw_records),
+              static_cast<unsigned long long>(report->events),
+              static_cast<unsigned long long>(report->bad_rows));
+  std::string types;
+  for (const auto& [type, n] : report->bad_rows_by_type) {
+    types += (types.empty() ? "" : ", ") + type + " " + std::to_string(n);
+  }
+  if (!types.empty()) std::printf(" (%s)", types.c_str());
+  std::printf("; config %s, dataset version %lld, %.2f s\n", report->config_hash.c_str(),
+              static_cast<long long>(report->dataset_version),
+              static_cast<double>(report->duration) / kMicrosPerSecond);
   return kExitOk;
 }
 

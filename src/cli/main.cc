@@ -47,7 +47,13 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   AddCommon(collect, &common);
 
-  auto* enrich = app.add_subcommand("enrich", "Enrich sealed raw segments into the Parquet lake");
+  auto* enrich = app.add_subcommand(
+      "enrich", "Enrich the sealed raw segments not yet enriched into the Parquet lake");
+  EnrichArgs enrich_args;
+  enrich->add_flag("--reprocess", enrich_args.reprocess,
+                   "Rebuild the whole lake from the raw log (after a config change)");
+  enrich->add_option("--threads", enrich_args.threads, "Worker threads (0 = one per core)")
+      ->check(CLI::Range(0, 1024));
   AddCommon(enrich, &common);
 
   auto* batch =
@@ -123,7 +129,10 @@ int Main(int argc, char** argv) {
   if (serve_port >= 0) config.ui_port = static_cast<uint16_t>(serve_port);
   if (run_ui_port >= 0) config.ui_port = static_cast<uint16_t>(run_ui_port);
 
-  if (run->parsed()) return Run(config, demo);
+  if (run->parsed()) {
+    if (demo) pipeline::AddDemoDefinitions(&config);
+    return Run(config, demo);
+  }
   if (collect->parsed()) return Collect(config);
   if (serve->parsed()) return Serve(config);
   if (batch->parsed()) return Batch(config);
@@ -137,11 +146,7 @@ int Main(int argc, char** argv) {
   }
   if (raw_log->parsed()) return Raw(config, raw_args);
   if (status->parsed()) return ShowStatus(config, status_format);
-  if (enrich->parsed()) {
-    return Fail("enrich",
-                "the Parquet lake of enriched events is not in this version yet; `footfall batch` "
-                "enriches the raw log in memory and publishes the views");
-  }
+  if (enrich->parsed()) return Enrich(config, enrich_args);
   return kExitUsage;
 }
 

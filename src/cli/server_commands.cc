@@ -20,8 +20,6 @@
 
 namespace footfall::cli {
 
-pipeline::BatchOptions BatchOptionsFrom(const pipeline::Config& config);
-
 namespace {
 
 // History written into an empty raw log by `run --demo`, so the first version has a week to
@@ -155,7 +153,7 @@ int Run(const pipeline::Config& config, bool demo) {
   CollectorStack stack;
   if (Status s = stack.Start(config); !s.ok()) return Fail("run", s.ToString());
   rawlog::LogWriter* log = stack.log.get();
-  pipeline::BatchScheduler scheduler(BatchOptionsFrom(config), config.batch_interval,
+  pipeline::BatchScheduler scheduler(pipeline::BatchOptionsFrom(config), config.batch_interval,
                                      [log] { return log->SealActive(); });
   serving::Api api({config.data_dir + "/serving", [&] { return StatusJson(config.data_dir); },
                     [&scheduler] { scheduler.Trigger(); }});

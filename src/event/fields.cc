@@ -15,11 +15,23 @@ FieldValue Opt(const std::optional<T>& v) {
   return *v;
 }
 
+void SetStr(std::string& field, const FieldValue& v) {
+  const auto* s = std::get_if<std::string_view>(&v);
+  field.assign(s ? *s : std::string_view());
+}
+template <typename T>
+void SetOpt(std::optional<T>& field, const FieldValue& v) {
+  const auto* t = std::get_if<T>(&v);
+  field = t ? std::optional<T>(*t) : std::nullopt;
+}
+
 // clang-format off
 #define FOOTFALL_STRING(name, description) \
-  Field{#name, FieldType::kString, description, [](const Event& e) { return Str(e.name); }}
+  Field{#name, FieldType::kString, description, [](const Event& e) { return Str(e.name); }, \
+        [](Event& e, const FieldValue& v) { SetStr(e.name, v); }}
 #define FOOTFALL_OPTIONAL(name, type, description) \
-  Field{#name, FieldType::type, description, [](const Event& e) { return Opt(e.name); }}
+  Field{#name, FieldType::type, description, [](const Event& e) { return Opt(e.name); }, \
+        [](Event& e, const FieldValue& v) { SetOpt(e.name, v); }}
 
 const std::array kFields = {
     FOOTFALL_STRING(app_id, "Application id (aid)"),

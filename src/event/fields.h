@@ -26,6 +26,9 @@ struct Field {
   FieldType type;
   std::string_view description;
   FieldValue (*get)(const Event&);
+  // Sets the field from a value of its type (monostate clears it); a value of another type is
+  // a programmer error and clears it too.
+  void (*set)(Event&, const FieldValue&);
 };
 
 std::span<const Field> EventFields();

@@ -106,3 +106,23 @@ TEST(Fields, DocumentationMatchesTheRegistry) {
 
 }  // namespace
 }  // namespace footfall::event
+
+namespace footfall::event {
+namespace {
+
+TEST(Fields, SetInvertsGet) {
+  Event e;
+  e.app_id = "shop";
+  e.collector_tstamp = 1764115200000000;
+  e.domain_sessionidx = 3;
+  e.se_value = 2.5;
+  e.is_bot = false;
+  Event copy;
+  for (const Field& f : EventFields()) f.set(copy, f.get(e));
+  EXPECT_EQ(copy, e);
+  for (const Field& f : EventFields()) f.set(copy, std::monostate{});
+  EXPECT_EQ(copy, Event());
+}
+
+}  // namespace
+}  // namespace footfall::event

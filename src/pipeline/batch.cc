@@ -1,18 +1,24 @@
 #include "pipeline/batch.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <utility>
 
 #include "base/file_lock.h"
 #include "base/files.h"
 #include "base/log.h"
-#include "enrich/enrich.h"
-#include "enrich/ua_parser.h"
+#include "base/progress.h"
 #include "event/fields.h"
-#include "rawlog/segment.h"
+#include "parquet/dataset.h"
+#include "pipeline/enriched_dataset.h"
+#include "pipeline/view_tables.h"
 #include "serving/layout.h"
+#include "serving/postgres_publisher.h"
 #include "serving/query.h"
 #include "serving/version_writer.h"
+#include "views/flow.h"
+#include "views/sessions.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -20,68 +26,6 @@ namespace {
 using serving::Column;
 using serving::ColumnType;
 using serving::Value;
-
-constexpr Micros kProgressInterval = 2 * kMicrosPerSecond;
-
-Value Text(const std::string& s) { return s.empty() ? Value() : Value(s); }
-Value Timestamp(Micros t) { return Value(FormatTimestampSql(t)); }
-
-struct Extracted {
-  std::vector<event::Event> events;
-  // (date, bad-row type) -> count
-  std::map<std::pair<std::string, std::string>, int64_t> bad_rows_daily;
-  uint64_t bad_rows = 0;
-  uint64_t raw_records = 0;
-  uint64_t segments = 0;
-  uint64_t watermark = 0;
-};
-
-Result<Extracted> ReadAndEnrich(const std::string& raw_dir) {
-  FOOTFALL_ASSIGN_OR_RETURN(auto segments, rawlog::ListSegments(raw_dir));
-  size_t sealed = 0;
-  for (const auto& s : segments) sealed += s.sealed ? 1 : 0;
-  Extracted x;
-  // Default enrichments and no schema validation until the config carries both.
-  FOOTFALL_ASSIGN_OR_RETURN(std::shared_ptr<const enrich::UaParser> ua_parser,
-                            enrich::UaParser::Load());
-  FOOTFALL_ASSIGN_OR_RETURN(enrich::Enricher enricher,
-                            enrich::Enricher::Create(enrich::EnrichConfig(), nullptr, ua_parser));
-  enrich::EnrichOutput out;
-  Micros last_report = NowMicros();
-  for (const rawlog::SegmentInfo& seg : segments) {
-    if (!seg.sealed) continue;  // the collector's active segment: the next batch takes it
-    FOOTFALL_ASSIGN_OR_RETURN(rawlog::SegmentReader reader, rawlog::SegmentReader::Open(seg.path));
-    for (;;) {
-      auto record = reader.Next();
-      if (!record.ok()) {
-        // A sealed segment damaged on disk: keep what precedes the damage, count the rest
-        // as one unreadable payload, and say so.
-        LogError("batch", record.status().ToString());
-        ++x.bad_rows;
-        ++x.bad_rows_daily[{"", "collector_payload_format_violation"}];
-        break;
-      }
-      if (!*record) break;
-      ++x.raw_records;
-      out.clear();
-      enricher.EnrichRecord(**record, &out);
-      for (event::Event& e : out.events) x.events.push_back(std::move(e));
-      for (const enrich::BadRow& bad : out.bad_rows) {
-        ++x.bad_rows;
-        ++x.bad_rows_daily[{bad.timestamp > 0 ? FormatDate(bad.timestamp) : std::string(),
-                            std::string(enrich::BadRowTypeName(bad.type))}];
-      }
-    }
-    ++x.segments;
-    x.watermark = seg.number;
-    if (NowMicros() - last_report >= kProgressInterval) {
-      last_report = NowMicros();
-      LogInfo("batch", "enriched " + std::to_string(x.segments) + "/" + std::to_string(sealed) +
-                           " segments, " + std::to_string(x.events.size()) + " events");
-    }
-  }
-  return x;
-}
 
 ColumnType SqlType(event::FieldType t) {
   switch (t) {
@@ -95,6 +39,64 @@ ColumnType SqlType(event::FieldType t) {
       return ColumnType::kText;
   }
   return ColumnType::kText;
+}
+
+// Every event of the enriched dataset's newest version, and the highest segment it includes.
+Result<std::vector<event::Event>> ReadEnriched(const std::string& dir, BatchReport* report) {
+  std::vector<event::Event> events;
+  auto dataset = parquet::Dataset::Open(dir);
+  if (!dataset.ok()) {
+    if (dataset.status().code() == StatusCode::kNotFound) return events;
+    return dataset.status();
+  }
+  for (const std::string& input : dataset->manifest().Inputs()) {
+    ++report->segments;
+    report->watermark_segment =
+        std::max<uint64_t>(report->watermark_segment, std::strtoull(input.c_str(), nullptr, 10));
+  }
+  for (const parquet::DatasetFile& file : dataset->files()) {
+    FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetReader reader, dataset->OpenFile(file));
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> indices,
+                              EventColumnIndices(reader.schema(), reader.path()));
+    std::vector<size_t> projection;
+    for (int i : indices) {
+      if (i >= 0) projection.push_back(static_cast<size_t>(i));
+    }
+    for (size_t rg = 0; rg < reader.num_row_groups(); ++rg) {
+      FOOTFALL_ASSIGN_OR_RETURN(auto columns, reader.ReadRowGroup(rg, projection));
+      AppendEvents(columns, indices, &events);
+    }
+  }
+  return events;
+}
+
+// (date, type) -> bad rows, from the bad-row files of the current enrichment config.
+Result<std::map<std::pair<std::string, std::string>, int64_t>> CountBadRows(
+    const std::string& dir, const std::string& config_hash) {
+  std::map<std::pair<std::string, std::string>, int64_t> counts;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return counts;
+  constexpr std::string_view kTypePrefix = "{\"type\":\"";
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string path = it->path().string();
+    if (!it->is_regular_file() || !path.ends_with("-" + config_hash + ".jsonl")) continue;
+    const std::string partition = it->path().parent_path().filename().string();
+    const std::string date = partition.starts_with("date=") ? partition.substr(5) : "";
+    FOOTFALL_ASSIGN_OR_RETURN(std::string content, ReadWholeFile(path));
+    size_t pos = 0;
+    while (pos < content.size()) {
+      size_t end = content.find('\n', pos);
+      if (end == std::string::npos) end = content.size();
+      const std::string_view line(content.data() + pos, end - pos);
+      if (!line.starts_with(kTypePrefix)) return Corruption(path + ": not a bad-row line");
+      const std::string_view rest = line.substr(kTypePrefix.size());
+      ++counts[{date, std::string(rest.substr(0, rest.find('"')))}];
+      pos = end + 1;
+    }
+  }
+  if (ec) return IoError("cannot list " + dir + ": " + ec.message());
+  return counts;
 }
 
 Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& events, size_t cap) {
@@ -120,7 +122,7 @@ Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& ev
       } else if (const auto* b = std::get_if<bool>(&v)) {
         row[c] = Value(static_cast<int64_t>(*b ? 1 : 0));
       } else if (f.type == event::FieldType::kTimestamp) {
-        row[c] = Timestamp(std::get<int64_t>(v));
+        row[c] = Value(FormatTimestampSql(std::get<int64_t>(v)));
       } else {
         row[c] = Value(std::get<int64_t>(v));
       }
@@ -132,74 +134,32 @@ Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& ev
   return w.CreateIndex("events", {"domain_sessionid"});
 }
 
-Status LoadSessions(serving::VersionWriter& w, const std::vector<views::SessionRow>& sessions) {
-  FOOTFALL_RETURN_IF_ERROR(w.CreateTable("sessions", {{"domain_sessionid", ColumnType::kText},
-                                                      {"app_id", ColumnType::kText},
-                                                      {"domain_userid", ColumnType::kText},
-                                                      {"network_userid", ColumnType::kText},
-                                                      {"start_tstamp", ColumnType::kText},
-                                                      {"end_tstamp", ColumnType::kText},
-                                                      {"duration_s", ColumnType::kReal},
-                                                      {"page_views", ColumnType::kInteger},
-                                                      {"events", ColumnType::kInteger},
-                                                      {"landing_page", ColumnType::kText},
-                                                      {"exit_page", ColumnType::kText},
-                                                      {"sessionized_by", ColumnType::kText}}));
-  FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("sessions"));
-  for (const views::SessionRow& s : sessions) {
-    const Value row[] = {
-        Value(s.domain_sessionid),
-        Text(s.app_id),
-        Text(s.domain_userid),
-        Text(s.network_userid),
-        Timestamp(s.start_tstamp),
-        Timestamp(s.end_tstamp),
-        Value(static_cast<double>(s.end_tstamp - s.start_tstamp) / kMicrosPerSecond),
-        Value(s.page_views),
-        Value(s.events),
-        Text(s.landing_page),
-        Text(s.exit_page),
-        Value(std::string(s.from_tracker ? "tracker" : "inactivity"))};
-    FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
-  }
-  return w.CreateIndex("sessions", {"start_tstamp"});
-}
-
-Status LoadDailyTraffic(serving::VersionWriter& w,
-                        const std::vector<views::DailyTrafficRow>& days) {
-  FOOTFALL_RETURN_IF_ERROR(w.CreateTable("traffic_daily", {{"date", ColumnType::kText},
-                                                           {"events", ColumnType::kInteger},
-                                                           {"page_views", ColumnType::kInteger},
-                                                           {"sessions", ColumnType::kInteger},
-                                                           {"users", ColumnType::kInteger}}));
-  FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("traffic_daily"));
-  for (const views::DailyTrafficRow& d : days) {
-    const Value row[] = {Value(d.date), Value(d.events), Value(d.page_views), Value(d.sessions),
-                         Value(d.users)};
-    FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
-  }
-  return Status::Ok();
-}
-
-Status LoadBadRows(serving::VersionWriter& w, const Extracted& x) {
+Status LoadBadRows(serving::VersionWriter& w,
+                   const std::map<std::pair<std::string, std::string>, int64_t>& counts) {
   FOOTFALL_RETURN_IF_ERROR(w.CreateTable("bad_rows_daily", {{"date", ColumnType::kText},
                                                             {"type", ColumnType::kText},
                                                             {"bad_rows", ColumnType::kInteger}}));
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("bad_rows_daily"));
-  for (const auto& [key, count] : x.bad_rows_daily) {
-    const Value row[] = {Text(key.first), Value(key.second), Value(count)};
+  for (const auto& [key, count] : counts) {
+    const Value row[] = {Value(key.first), Value(key.second), Value(count)};
     FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
   }
   return Status::Ok();
 }
 
 const std::vector<Column>& VersionColumns() {
-  static const std::vector<Column> kColumns = {
-      {"version", ColumnType::kInteger},           {"built_at", ColumnType::kText},
-      {"watermark_segment", ColumnType::kInteger}, {"segments", ColumnType::kInteger},
-      {"raw_records", ColumnType::kInteger},       {"events", ColumnType::kInteger},
-      {"duplicates", ColumnType::kInteger},        {"bad_rows", ColumnType::kInteger},
-      {"sessions", ColumnType::kInteger},          {"build_seconds", ColumnType::kReal}};
+  static const std::vector<Column> kColumns = {{"version", ColumnType::kInteger},
+                                               {"built_at", ColumnType::kText},
+                                               {"watermark_segment", ColumnType::kInteger},
+                                               {"segments", ColumnType::kInteger},
+                                               {"events", ColumnType::kInteger},
+                                               {"duplicates", ColumnType::kInteger},
+                                               {"bad_rows", ColumnType::kInteger},
+                                               {"sessions", ColumnType::kInteger},
+                                               {"page_views", ColumnType::kInteger},
+                                               {"flow_cases", ColumnType::kInteger},
+                                               {"enrich_config", ColumnType::kText},
+                                               {"build_seconds", ColumnType::kReal}};
   return kColumns;
 }
 
@@ -210,59 +170,132 @@ Status LoadVersions(serving::VersionWriter& w, const std::string& serving_dir,
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("pipeline_versions"));
   if (serving::CurrentVersion(serving_dir).ok()) {
     FOOTFALL_ASSIGN_OR_RETURN(auto previous, serving::ReadOnlyStore::OpenCurrent(serving_dir));
-    FOOTFALL_ASSIGN_OR_RETURN(serving::QueryResult rows,
-                              previous->Query("SELECT * FROM pipeline_versions ORDER BY version"));
-    for (const auto& row : rows.rows) {
-      if (row.size() == VersionColumns().size()) FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
+    // Versions built before a column existed lack it: their history is not carried over.
+    auto rows = previous->Query("SELECT * FROM pipeline_versions ORDER BY version");
+    if (rows.ok()) {
+      for (const auto& row : rows->rows) {
+        if (row.size() == VersionColumns().size()) FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
+      }
     }
   }
+  const auto n = [](uint64_t v) { return Value(static_cast<int64_t>(v)); };
   const Value row[] = {Value(report.version),
-                       Timestamp(NowMicros()),
-                       Value(static_cast<int64_t>(report.watermark_segment)),
-                       Value(static_cast<int64_t>(report.segments)),
-                       Value(static_cast<int64_t>(report.raw_records)),
-                       Value(static_cast<int64_t>(report.events)),
-                       Value(static_cast<int64_t>(report.duplicates)),
-                       Value(static_cast<int64_t>(report.bad_rows)),
-                       Value(static_cast<int64_t>(report.sessions)),
+                       Value(FormatTimestampSql(NowMicros())),
+                       n(report.watermark_segment),
+                       n(report.segments),
+                       n(report.events),
+                       n(report.duplicates),
+                       n(report.bad_rows),
+                       n(report.sessions),
+                       n(report.page_views),
+                       n(report.flow_cases),
+                       Value(report.enrich_config_hash),
                        Value(static_cast<double>(report.duration) / kMicrosPerSecond)};
   return ins.Insert(row);
 }
 
 }  // namespace
 
+BatchOptions BatchOptionsFrom(const Config& config) {
+  BatchOptions o;
+  o.data_dir = config.data_dir;
+  o.enrich.data_dir = config.data_dir;
+  o.enrich.config = config.enrich;
+  o.enrich.schemas_dir = config.schemas_dir;
+  o.enrich.threads = config.enrich_threads;
+  o.web = WebModelOptionsFrom(config);
+  o.flows = config.flows;
+  o.events_table_cap = config.events_table_cap;
+  o.keep_versions = config.keep_versions;
+  o.postgres = config.postgres;
+  o.postgres_reader_role = config.postgres_readonly_role;
+  return o;
+}
+
 Result<BatchReport> RunBatch(const BatchOptions& options) {
   const Micros started = NowMicros();
-  const std::string serving_dir = options.data_dir + "/serving";
-  FOOTFALL_RETURN_IF_ERROR(MakeDirs(options.data_dir));
+  const std::string& data = options.data_dir;
+  const std::string serving_dir = data + "/serving";
+  FOOTFALL_RETURN_IF_ERROR(MakeDirs(data));
   FOOTFALL_ASSIGN_OR_RETURN(
       FileLock lock,
-      FileLock::TryAcquire(options.data_dir + "/batch.lock",
-                           "a batch run is already going on in " + options.data_dir));
-
-  FOOTFALL_ASSIGN_OR_RETURN(Extracted x, ReadAndEnrich(options.data_dir + "/raw"));
+      FileLock::TryAcquire(data + "/batch.lock", "a batch run is already going on in " + data));
   BatchReport report;
-  report.watermark_segment = x.watermark;
-  report.segments = x.segments;
-  report.raw_records = x.raw_records;
-  report.bad_rows = x.bad_rows;
-  report.duplicates = views::Deduplicate(&x.events);
-  report.events = x.events.size();
-  const std::vector<views::SessionRow> sessions = views::BuildSessions(x.events, options.sessions);
-  report.sessions = sessions.size();
-  const std::vector<views::DailyTrafficRow> days = views::BuildDailyTraffic(x.events, sessions);
+
+  EnrichJobOptions enrich = options.enrich;
+  enrich.data_dir = data;
+  enrich.progress = options.progress;
+  FOOTFALL_ASSIGN_OR_RETURN(EnrichJobReport enriched, RunEnrich(enrich));
+  report.segments_enriched = enriched.segments_enriched;
+  report.raw_records = enriched.raw_records;
+  report.enrich_config_hash = enriched.config_hash;
+
+  const Micros read_started = NowMicros();
+  FOOTFALL_ASSIGN_OR_RETURN(std::vector<event::Event> events,
+                            ReadEnriched(data + "/enriched", &report));
+  report.duplicates = views::Deduplicate(&events);
+  report.events = events.size();
+  LogInfo("batch", "read " + std::to_string(events.size()) + " events (" +
+                       std::to_string(report.duplicates) + " duplicates removed) in " +
+                       std::to_string((NowMicros() - read_started) / 1000) + " ms");
+
+  const views::WebViews web = views::BuildWebViews(events, options.web);
+  report.sessions = web.sessions.size();
+  report.page_views = web.page_views.size();
+  std::vector<views::FlowViews> flows;
+  for (const views::FlowSpec& spec : options.flows) {
+    flows.push_back(views::BuildFlowViews(spec, events));
+    report.flow_cases += flows.back().cases.size();
+  }
+  FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
+  for (const auto& [key, n] : bad_rows) report.bad_rows += static_cast<uint64_t>(n);
+
+  std::vector<ViewTable> tables = WebViewTables(web);
+  for (ViewTable& t : FlowViewTables(flows)) tables.push_back(std::move(t));
 
   FOOTFALL_ASSIGN_OR_RETURN(report.version, serving::NextVersion(serving_dir));
+  const std::map<std::string, std::string> properties = {
+      {"serving_version", std::to_string(report.version)},
+      {"watermark_segment", std::to_string(report.watermark_segment)},
+      {"enrich_config", enriched.config_hash}};
+  std::optional<ProgressBar> bar;
+  if (options.progress) bar.emplace("views", tables.size() + 2, "tables");
+  size_t done = 0;
+  for (const ViewTable& t : tables) {
+    FOOTFALL_RETURN_IF_ERROR(
+        WriteParquetVersion(data + "/views/" + t.name, t, properties).status());
+    if (bar) bar->Update(++done, "Parquet: " + t.name);
+  }
+
   FOOTFALL_ASSIGN_OR_RETURN(auto writer,
                             serving::VersionWriter::Create(serving_dir, report.version));
-  FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, x.events, options.events_table_cap));
-  FOOTFALL_RETURN_IF_ERROR(LoadSessions(*writer, sessions));
-  FOOTFALL_RETURN_IF_ERROR(LoadDailyTraffic(*writer, days));
-  FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, x));
+  FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, events, options.events_table_cap));
+  if (bar) bar->Update(++done, "SQLite: events");
+  for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
+  FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
   report.duration = NowMicros() - started;
   FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report));
   FOOTFALL_RETURN_IF_ERROR(writer->Publish());
+  if (bar) {
+    bar->Update(++done, "published");
+    bar->Finish();
+  }
   FOOTFALL_RETURN_IF_ERROR(serving::RemoveOldVersions(serving_dir, options.keep_versions));
+
+  if (!options.postgres.empty()) {
+    serving::PostgresTarget target;
+    target.conninfo = options.postgres;
+    target.reader_role = options.postgres_reader_role;
+    auto pg = serving::PublishToPostgres(target, serving::VersionPath(serving_dir, report.version));
+    if (pg.ok()) {
+      report.postgres_published = true;
+    } else {
+      LogError("batch",
+               "version " + std::to_string(report.version) +
+                   " is published in SQLite but not in PostgreSQL: " + pg.status().ToString());
+    }
+  }
+  report.duration = NowMicros() - started;
   return report;
 }
 

@@ -1,39 +1,57 @@
-// `footfall batch`: rebuilds every view from the whole raw log and publishes a new serving
-// version. Everything is recomputed from scratch (no incremental state), so a rebuild after a
-// change of code or config gives exactly what a first run would.
+// `footfall batch`: enriches what is pending (enrich_job.h), then rebuilds every view from the
+// whole enriched dataset and publishes them as the next version — the serving store
+// (serving/v<N>.sqlite, and PostgreSQL when configured) and a Parquet dataset per view
+// (views/<table>/). Everything is recomputed from scratch (no incremental state), so a rebuild
+// after a change of code or config gives exactly what a first run would.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
-#include "views/sessions.h"
+#include "pipeline/config.h"
+#include "pipeline/enrich_job.h"
+#include "views/flow_spec.h"
+#include "views/web_model.h"
 
 namespace footfall::pipeline {
 
 struct BatchOptions {
   std::string data_dir = "footfall-data";
-  views::SessionOptions sessions;
+  EnrichJobOptions enrich;  // its data_dir is data_dir
+  views::WebModelOptions web;
+  std::vector<views::FlowSpec> flows;
   size_t events_table_cap = 1'000'000;  // most recent enriched events loaded into `events`
   int keep_versions = 3;                // serving versions kept on disk, the current included
+  std::string postgres;                 // libpq conninfo; empty: SQLite only
+  std::string postgres_reader_role = "footfall_reader";
+  bool progress = false;  // draw progress (footfall batch on a terminal)
 };
+
+BatchOptions BatchOptionsFrom(const Config& config);
 
 struct BatchReport {
   int64_t version = 0;
   uint64_t watermark_segment = 0;  // last sealed raw segment included (0: none)
-  uint64_t segments = 0;
-  uint64_t raw_records = 0;
-  uint64_t events = 0;  // after deduplication
+  uint64_t segments = 0;           // sealed segments in the enriched dataset
+  uint64_t segments_enriched = 0;  // by this run
+  uint64_t raw_records = 0;        // enriched by this run
+  uint64_t events = 0;             // after deduplication
   uint64_t duplicates = 0;
-  uint64_t bad_rows = 0;
+  uint64_t bad_rows = 0;  // in data/bad, for the current enrichment config
   uint64_t sessions = 0;
+  uint64_t page_views = 0;
+  uint64_t flow_cases = 0;
+  std::string enrich_config_hash;
+  bool postgres_published = false;
   Micros duration = 0;
 };
 
-// Reads every sealed segment under `data_dir/raw`, enriches, builds the views and publishes
-// them as the next version under `data_dir/serving`. Only one batch runs per data directory at
-// a time (kFailedPrecondition otherwise). On any error nothing is published.
+// Only one batch runs per data directory at a time (kFailedPrecondition otherwise). On any
+// error nothing is published and the current version keeps serving. A failure to publish into
+// PostgreSQL is logged, not returned: the SQLite version is published by then.
 Result<BatchReport> RunBatch(const BatchOptions& options);
 
 }  // namespace footfall::pipeline

@@ -5,7 +5,9 @@
 #include <fstream>
 
 #include "base/file_lock.h"
+#include "base/files.h"
 #include "base/temp_dir.h"
+#include "parquet/dataset.h"
 #include "pipeline/gen.h"
 #include "rawlog/log_writer.h"
 #include "rawlog/segment.h"
@@ -31,6 +33,15 @@ TrafficOptions Traffic(uint64_t events) {
   return o;
 }
 
+BatchOptions Options(const std::string& data) {
+  Config config;
+  config.data_dir = data;
+  AddDemoDefinitions(&config);
+  BatchOptions options = BatchOptionsFrom(config);
+  options.enrich.threads = 2;
+  return options;
+}
+
 TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
   TempDir tmp;
   const std::string data = tmp.path();
@@ -38,8 +49,7 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
   ASSERT_TRUE(segments.ok()) << segments.status().ToString();
   EXPECT_GT(*segments, 3u);
 
-  BatchOptions options;
-  options.data_dir = data;
+  const BatchOptions options = Options(data);
   auto report = RunBatch(options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->version, 1);
@@ -47,24 +57,55 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
   EXPECT_EQ(report->events, 20000u);
   EXPECT_EQ(report->bad_rows, 0u);
   EXPECT_EQ(report->watermark_segment, *segments);
+  EXPECT_EQ(report->segments_enriched, *segments);
+  EXPECT_GT(report->flow_cases, 10u);
 
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), 20000);
   EXPECT_EQ(QueryInt(data, "SELECT sum(events) FROM traffic_daily"), 20000);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM traffic_daily"), 3);
-  EXPECT_EQ(QueryInt(data, "SELECT sum(page_views) FROM traffic_daily"),
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM page_views"),
             QueryInt(data, "SELECT count(*) FROM events WHERE event = 'page_view'"));
-  EXPECT_EQ(QueryInt(data, "SELECT sum(sessions) FROM traffic_daily"),
-            QueryInt(data, "SELECT count(DISTINCT domain_sessionid) FROM events"));
+  EXPECT_EQ(QueryInt(data, "SELECT sum(page_views) FROM traffic_daily"),
+            QueryInt(data, "SELECT count(*) FROM page_views"));
+  // Web sessions are the tracker's; the studio's server-side events have none.
+  EXPECT_EQ(
+      QueryInt(data, "SELECT count(*) FROM sessions"),
+      QueryInt(data, "SELECT count(DISTINCT domain_sessionid) FROM events WHERE app_id = 'shop'"));
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM sessions"),
             static_cast<int64_t>(report->sessions));
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM flow_cases"),
+            static_cast<int64_t>(report->flow_cases));
+  EXPECT_EQ(QueryInt(data,
+                     "SELECT count(*) FROM flow_bottlenecks WHERE rank = 1 AND "
+                     "activity = 'composite'"),
+            1);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM funnel_steps WHERE funnel = 'checkout'"), 4);
 
-  // A rebuild is a new version with the same numbers and the history of versions.
+  // Every view is also a Parquet dataset whose newest version is this serving version.
+  for (const char* view : {"page_views", "sessions", "users", "flow_cases", "journey_paths"}) {
+    auto dataset = parquet::Dataset::Open(data + "/views/" + view);
+    ASSERT_TRUE(dataset.ok()) << view << ": " << dataset.status().ToString();
+    EXPECT_EQ(dataset->manifest().properties.at("serving_version"), "1");
+  }
+  auto sessions = parquet::Dataset::Open(data + "/views/sessions");
+  int64_t rows = 0;
+  for (const auto& f : sessions->files()) rows += f.rows;
+  EXPECT_EQ(rows, static_cast<int64_t>(report->sessions));
+
+  // A rebuild enriches nothing new, is a new version with the same numbers and the history of
+  // versions, and writes byte-identical view files.
   auto again = RunBatch(options);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->version, 2);
+  EXPECT_EQ(again->segments_enriched, 0u);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM pipeline_versions"), 2);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM sessions"),
             static_cast<int64_t>(report->sessions));
+  for (const char* view : {"page_views", "sessions", "flow_activities", "funnel_steps"}) {
+    const std::string dir = data + "/views/" + view + "/";
+    EXPECT_EQ(ReadWholeFile(dir + "v1.parquet").value(), ReadWholeFile(dir + "v2.parquet").value())
+        << view;
+  }
 }
 
 TEST(Batch, DuplicatesAndBadRowsAreCounted) {
@@ -77,16 +118,16 @@ TEST(Batch, DuplicatesAndBadRowsAreCounted) {
     p.timestamp = 1764115200000000;
     p.method = "GET";
     p.path = "/i";
-    p.query = "e=pv&eid=6e0b1c3a-2d4f-4a5b-8c6d-7e8f9a0b1c2d&duid=u&sid=s&url=https%3A%2F%2Fa.b%2F";
+    p.query =
+        "e=pv&eid=6e0b1c3a-2d4f-4a5b-8c6d-7e8f9a0b1c2d&duid=u&sid=5a6b7c8d-1e2f-4a3b-8c4d-"
+        "5e6f7a8b9c0d&url=https%3A%2F%2Fa.b%2F";
     for (int i = 0; i < 3; ++i) (*log)->Append(rawlog::EncodePayload(p), [](const Status&) {});
     p.query = "e=nonsense";
     (*log)->Append(rawlog::EncodePayload(p), [](const Status&) {});
     (*log)->Append("not a payload", [](const Status&) {});
     ASSERT_TRUE((*log)->Close().ok());
   }
-  BatchOptions options;
-  options.data_dir = data;
-  auto report = RunBatch(options);
+  auto report = RunBatch(Options(data));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, 1u);
   EXPECT_EQ(report->duplicates, 2u);
@@ -100,9 +141,7 @@ TEST(Batch, DuplicatesAndBadRowsAreCounted) {
 
 TEST(Batch, EmptyRawLogPublishesEmptyViews) {
   TempDir tmp;
-  BatchOptions options;
-  options.data_dir = tmp.path();
-  auto report = RunBatch(options);
+  auto report = RunBatch(Options(tmp.path()));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->watermark_segment, 0u);
   EXPECT_EQ(QueryInt(tmp.path(), "SELECT count(*) FROM events"), 0);
@@ -112,9 +151,7 @@ TEST(Batch, OneRunAtATime) {
   TempDir tmp;
   auto held = FileLock::TryAcquire(tmp.Sub("batch.lock"), "test");
   ASSERT_TRUE(held.ok());
-  BatchOptions options;
-  options.data_dir = tmp.path();
-  EXPECT_EQ(RunBatch(options).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(RunBatch(Options(tmp.path())).status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(Gen, RawWriterRefusesALiveCollectorsLog) {

@@ -1,5 +1,7 @@
 #include "pipeline/enriched_dataset.h"
 
+#include <algorithm>
+
 #include "event/fields.h"
 
 namespace footfall::pipeline {
@@ -52,6 +54,58 @@ void AppendEventColumns(std::span<const event::Event> events,
         col.AppendDouble(*d);
       } else {
         col.AppendBool(std::get<bool>(v));
+      }
+    }
+  }
+}
+
+Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema,
+                                            const std::string& file) {
+  const parquet::Schema expected = EnrichedEventSchema();
+  std::vector<int> indices;
+  for (const parquet::ColumnSpec& want : expected.columns) {
+    const std::optional<size_t> i = schema.Find(want.name);
+    if (!i) {
+      indices.push_back(-1);
+      continue;
+    }
+    if (schema.columns[*i].type != want.type) {
+      return Corruption(file + ": column " + want.name + " has another type than footfall writes");
+    }
+    indices.push_back(static_cast<int>(*i));
+  }
+  return indices;
+}
+
+void AppendEvents(const std::vector<parquet::ColumnVector>& columns, std::span<const int> indices,
+                  std::vector<event::Event>* events) {
+  const auto fields = event::EventFields();
+  size_t rows = 0;
+  for (const auto& c : columns) rows = std::max(rows, c.size());
+  const size_t first = events->size();
+  events->resize(first + rows);
+  size_t c = 0;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (indices[k] < 0) continue;
+    const parquet::ColumnVector& col = columns[c++];
+    const event::Field& f = fields[k];
+    for (size_t r = 0; r < rows; ++r) {
+      event::Event& e = (*events)[first + r];
+      if (col.IsNull(r)) continue;
+      switch (f.type) {
+        case event::FieldType::kString:
+          f.set(e, col.GetBytes(r));
+          break;
+        case event::FieldType::kInt64:
+        case event::FieldType::kTimestamp:
+          f.set(e, col.GetInt64(r));
+          break;
+        case event::FieldType::kDouble:
+          f.set(e, col.GetDouble(r));
+          break;
+        case event::FieldType::kBool:
+          f.set(e, col.GetBool(r));
+          break;
       }
     }
   }

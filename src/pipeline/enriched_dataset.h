@@ -4,8 +4,10 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "event/event.h"
 #include "parquet/column_vector.h"
 #include "parquet/schema.h"
@@ -17,5 +19,15 @@ parquet::Schema EnrichedEventSchema();
 // Appends `events` to `columns` (one vector per schema column; created when empty).
 void AppendEventColumns(std::span<const event::Event> events,
                         std::vector<parquet::ColumnVector>* columns);
+
+// The schema indices, in a file of `schema`, of the registry's fields: one per field, or -1
+// when the file lacks it (a file of an older footfall). kCorruption naming `file` when a column
+// of a field's name has another type.
+Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema, const std::string& file);
+
+// Appends one event per row of `columns` (a row group read with the projection `indices`, in
+// registry order: columns[k] holds field k's values, or is absent when indices[k] is -1).
+void AppendEvents(const std::vector<parquet::ColumnVector>& columns, std::span<const int> indices,
+                  std::vector<event::Event>* events);
 
 }  // namespace footfall::pipeline

@@ -139,7 +139,9 @@ TEST(Traffic, MixesWebAndStudioEventsOverGetAndPost) {
   std::map<std::string, int> kinds;
   while (gen.Next(&p)) {
     ++kinds[p.method + " " + p.path];
-    if (p.method == "POST") EXPECT_TRUE(p.body.starts_with("{\"schema\":\"iglu:"));
+    if (p.method == "POST") {
+      EXPECT_TRUE(p.body.starts_with("{\"schema\":\"iglu:"));
+    }
   }
   EXPECT_GT(kinds["GET /i"], 10'000);
   EXPECT_GT(kinds["POST /com.snowplowanalytics.snowplow/tp2"], 2'000);

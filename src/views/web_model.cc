@@ -116,6 +116,9 @@ std::vector<std::string> AssignSessions(std::span<const event::Event> events,
       keys[i] = e.domain_sessionid;
       continue;
     }
+    // Without a session id or a user (server-side events of a back office), there is no
+    // visitor to sessionize: such events belong to no session.
+    if (UserKey(e).empty()) continue;
     std::string key = e.app_id;
     key += '\0';
     key += UserKey(e);
@@ -489,10 +492,11 @@ WebViews BuildWebViews(const std::vector<event::Event>& events, const WebModelOp
   std::vector<Micros> times;
   times.reserve(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
+    times.push_back(When(events[i]));
+    if (keys[i].empty()) continue;
     auto [it, fresh] = groups.try_emplace(keys[i]);
     if (fresh) order.push_back(keys[i]);
     it->second.push_back(&events[i]);
-    times.push_back(When(events[i]));
   }
   std::vector<SessionAnalysis> analyses;
   analyses.reserve(order.size());

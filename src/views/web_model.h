@@ -43,7 +43,8 @@ Status ValidateWebModelOptions(const WebModelOptions& options);
 
 // The session an event belongs to: the tracker's domain_sessionid, or, for events without one,
 // a session id derived from (app_id, user, first event time) by inactivity.
-// Assigns session keys to `events` (in time order) and returns them, one per event.
+// Assigns session keys to `events` (in time order) and returns them, one per event: "" for an
+// event with neither a session id nor a user, which belongs to no session.
 std::vector<std::string> AssignSessions(std::span<const event::Event> events,
                                         const WebModelOptions& options);
 

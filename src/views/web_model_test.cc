@@ -87,6 +87,14 @@ TEST(WebModel, InactivitySessionsSplitOnlyPastTheTimeout) {
   EXPECT_EQ(BuildWebViews(events, o).sessions[1].domain_sessionid, v.sessions[1].domain_sessionid);
 }
 
+TEST(WebModel, EventsWithoutSessionOrUserBelongToNoSession) {
+  event::Event server = Ev("unstruct", "", 0);
+  server.domain_userid.clear();
+  const WebViews v = BuildWebViews({server, Ev("page_view", "s", kS, "/a")}, {});
+  ASSERT_EQ(v.sessions.size(), 1u);
+  EXPECT_EQ(v.traffic_daily[0].events, 2);
+}
+
 TEST(WebModel, SessionsUsersAndTrafficAcrossMidnight) {
   std::vector<event::Event> events = {Ev("page_view", "s1", -10 * kS, "/a"),
                                       Ev("page_view", "s1", 10 * kS, "/b"),
