@@ -1,0 +1,546 @@
+// The engine's shuffle and its memory-bounded buffers: map outputs partitioned by a stable hash
+// of the key (or by range), external sorting with multiway merge, and hash aggregation that
+// spills sorted runs. Internal to the engine's operators (dataset.h).
+#pragma once
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/context.h"
+#include "engine/serializer.h"
+#include "engine/spill.h"
+
+namespace footfall::engine::internal {
+
+// Runs merged at once; more are first merged into longer runs. Each open run holds about two
+// blocks, so a merge holds at most kMaxMergeFanIn * 2 * kSpillBlockBytes (8 MiB) beyond the
+// budget.
+inline constexpr size_t kMaxMergeFanIn = 64;
+
+// Seeds: one for choosing a partition, another for hash tables, so that the keys that meet in
+// one partition still spread over a table's buckets.
+inline constexpr uint64_t kPartitionSeed = 0;
+inline constexpr uint64_t kTableSeed = 0x9e3779b97f4a7c15ULL;
+
+// The stable hash of a key: xxHash3 of its serialized bytes, the same in every process.
+template <typename K>
+uint64_t StableHash(const K& key, uint64_t seed) {
+  thread_local std::string scratch;
+  scratch.clear();
+  Serialize(key, &scratch);
+  return XXH3_64bits_withSeed(scratch.data(), scratch.size(), seed);
+}
+
+inline size_t PartitionOfHash(uint64_t hash, size_t partitions) {
+  return static_cast<size_t>((static_cast<unsigned __int128>(hash) * partitions) >> 64);
+}
+
+template <typename K>
+struct TableHash {
+  size_t operator()(const K& k) const { return StableHash(k, kTableSeed); }
+};
+
+// One map task's output for one shuffle input, in the order written: chunks in memory
+// (one string of serialized records per reduce partition) or spilled (one run per reduce
+// partition in a spill file).
+struct ShuffleChunk {
+  std::vector<std::string> memory;
+  std::shared_ptr<SpillFile> file;
+  std::vector<SpillSegment> segments;
+};
+struct MapOutput {
+  std::vector<ShuffleChunk> chunks;
+  uint64_t retained = 0;  // bytes of `memory` chunks drawn from the retained pool
+};
+
+// Every map output of one shuffle input. Each map task writes its own slot; reduce tasks read
+// after the map stage ended. Returns what it holds to the retained pool when destroyed.
+class ShuffleData {
+ public:
+  ShuffleData(MemoryPool* pool, size_t map_tasks) : pool_(pool), outputs_(map_tasks) {}
+  ~ShuffleData() {
+    for (auto& o : outputs_) pool_->Release(o.retained);
+  }
+  ShuffleData(const ShuffleData&) = delete;
+  ShuffleData& operator=(const ShuffleData&) = delete;
+
+  MapOutput* output(size_t map_task) { return &outputs_[map_task]; }
+
+  // fn(block) for each block of reduce partition `r`, in map-task order, then chunk order.
+  template <typename F>
+  void ForEachBlock(size_t r, F&& fn) const {
+    for (const MapOutput& o : outputs_) {
+      for (const ShuffleChunk& c : o.chunks) {
+        if (c.file == nullptr) {
+          if (!c.memory[r].empty()) fn(std::string_view(c.memory[r]));
+          continue;
+        }
+        RunReader reader(c.file, c.segments[r]);
+        std::string_view block;
+        while (ValueOrThrow(reader.NextBlock(&block))) fn(block);
+      }
+    }
+  }
+
+ private:
+  MemoryPool* pool_;
+  std::vector<MapOutput> outputs_;
+};
+
+// Decodes every record of `block`, calling fn(R&&).
+template <typename R, typename F>
+void DecodeBlock(std::string_view block, F&& fn) {
+  Decoder in(block);
+  while (!in.empty()) {
+    R rec{};
+    Deserialize(in, &rec);
+    if (!in.ok()) throw TaskFailure(Corruption("shuffle data: a record does not decode"));
+    fn(std::move(rec));
+  }
+}
+
+// Every record of reduce partition `r`, in a deterministic order (map task, then write order).
+template <typename R, typename F>
+void ReadPartition(const ShuffleData& data, size_t r, TaskContext& tc, F&& fn) {
+  uint64_t n = 0;
+  data.ForEachBlock(r, [&](std::string_view block) {
+    tc.CheckCancelled();
+    DecodeBlock<R>(block, [&](R&& rec) {
+      ++n;
+      fn(std::move(rec));
+    });
+  });
+  (void)n;
+}
+
+// Writes one map task's records into per-reduce-partition buffers. Over the task's memory share
+// the buffers go to a spill file as one chunk; at the end they stay in memory when the retained
+// pool has room, else they are spilled too. One task's thread.
+class PartitionWriter {
+ public:
+  PartitionWriter(TaskContext& tc, size_t partitions, MapOutput* out, uint64_t share)
+      : tc_(tc),
+        accounted_(tc),
+        out_(out),
+        share_(share),
+        buffers_(partitions),
+        cuts_(partitions) {}
+
+  // Appends one record, serialized as `write(std::string*)` does, to partition `r`.
+  template <typename W>
+  void Write(size_t r, W&& write) {
+    std::string& b = buffers_[r];
+    const size_t before = b.size();
+    write(&b);
+    // Block boundaries at record boundaries, so that a spilled partition reads back in blocks.
+    if (b.size() - (cuts_[r].empty() ? 0 : cuts_[r].back()) >= kSpillBlockBytes) {
+      cuts_[r].push_back(b.size());
+    }
+    bytes_ += b.size() - before;
+    total_bytes_ += b.size() - before;
+    if ((++records_ & 1023) == 0) {
+      tc_.CheckCancelled();
+      accounted_.Set(bytes_);
+    }
+    if (bytes_ > share_) Spill();
+  }
+
+  // A key and a value, to the partition the stable hash of the key chooses.
+  template <typename K, typename V>
+  void WriteKeyed(const K& key, const V& value) {
+    key_scratch_.clear();
+    Serialize(key, &key_scratch_);
+    const size_t r = PartitionOfHash(
+        XXH3_64bits_withSeed(key_scratch_.data(), key_scratch_.size(), kPartitionSeed),
+        buffers_.size());
+    Write(r, [&](std::string* b) {
+      b->append(key_scratch_);
+      Serialize(value, b);
+    });
+  }
+
+  void Finish() {
+    if (bytes_ > 0) {
+      if (tc_.retained_pool()->TryReserve(bytes_)) {
+        out_->retained += bytes_;
+        ShuffleChunk chunk;
+        chunk.memory = std::move(buffers_);
+        for (auto& m : chunk.memory) m.shrink_to_fit();
+        out_->chunks.push_back(std::move(chunk));
+      } else {
+        Spill();
+      }
+    }
+    accounted_.Set(0);
+    tc_.AddRows(records_);
+    tc_.AddShuffleBytes(total_bytes_);
+    tc_.context()->AddShuffle(records_, total_bytes_);
+  }
+
+ private:
+  void Spill() {
+    if (writer_ == nullptr) writer_ = std::make_unique<RunWriter>(tc_.NewSpillFile());
+    ShuffleChunk chunk;
+    chunk.file = writer_->file();
+    for (size_t r = 0; r < buffers_.size(); ++r) {
+      std::string_view b = buffers_[r];
+      size_t start = 0;
+      for (size_t cut : cuts_[r]) {
+        ThrowIfError(writer_->WriteBlock(b.substr(start, cut - start)));
+        start = cut;
+      }
+      ThrowIfError(writer_->WriteBlock(b.substr(start)));
+      chunk.segments.push_back(ValueOrThrow(writer_->FinishRun()));
+      buffers_[r].clear();
+      cuts_[r].clear();
+    }
+    out_->chunks.push_back(std::move(chunk));
+    bytes_ = 0;
+    accounted_.Set(0);
+  }
+
+  TaskContext& tc_;
+  Accounted accounted_;
+  MapOutput* out_;
+  uint64_t share_;
+  std::vector<std::string> buffers_;
+  std::vector<std::vector<size_t>> cuts_;  // block ends within buffers_[r]
+  std::string key_scratch_;
+  std::unique_ptr<RunWriter> writer_;
+  uint64_t bytes_ = 0;  // in buffers_ now
+  uint64_t total_bytes_ = 0;
+  uint64_t records_ = 0;
+};
+
+// A sorted run in a spill file.
+struct Run {
+  std::shared_ptr<SpillFile> file;
+  SpillSegment segment;
+};
+
+// A source of records in sorted order for a merge.
+template <typename R>
+class SortedSource {
+ public:
+  virtual ~SortedSource() = default;
+  virtual bool Valid() const = 0;
+  virtual R& Current() = 0;
+  virtual void Advance() = 0;
+};
+
+template <typename R>
+class VectorSource final : public SortedSource<R> {
+ public:
+  explicit VectorSource(std::vector<R> records) : records_(std::move(records)) {}
+  bool Valid() const override { return i_ < records_.size(); }
+  R& Current() override { return records_[i_]; }
+  void Advance() override { ++i_; }
+
+ private:
+  std::vector<R> records_;
+  size_t i_ = 0;
+};
+
+template <typename R>
+class RunSource final : public SortedSource<R> {
+ public:
+  explicit RunSource(const Run& run) : reader_(run.file, run.segment), in_(nullptr, nullptr) {
+    Advance();
+  }
+  bool Valid() const override { return valid_; }
+  R& Current() override { return current_; }
+  void Advance() override {
+    while (in_.empty()) {
+      std::string_view block;
+      if (!ValueOrThrow(reader_.NextBlock(&block))) {
+        valid_ = false;
+        return;
+      }
+      in_ = Decoder(block);
+    }
+    Deserialize(in_, &current_);
+    if (!in_.ok()) throw TaskFailure(Corruption("spill run: a record does not decode"));
+  }
+
+ private:
+  RunReader reader_;
+  Decoder in_;
+  R current_{};
+  bool valid_ = true;
+};
+
+// Merges sorted sources into one sorted stream; equal records come in source order, so merging
+// runs written in input order is a stable sort of the input.
+template <typename R, typename Less>
+class MergeStream final : public SortedSource<R> {
+ public:
+  MergeStream(std::vector<std::unique_ptr<SortedSource<R>>> sources, Less less)
+      : sources_(std::move(sources)), less_(less) {
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (sources_[i]->Valid()) heap_.push_back(i);
+    }
+    std::make_heap(heap_.begin(), heap_.end(), HeapLess{this});
+  }
+  bool Valid() const override { return !heap_.empty(); }
+  R& Current() override { return sources_[heap_.front()]->Current(); }
+  void Advance() override {
+    std::pop_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    const size_t i = heap_.back();
+    sources_[i]->Advance();
+    if (sources_[i]->Valid()) {
+      std::push_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    } else {
+      heap_.pop_back();
+    }
+  }
+
+ private:
+  // std heaps keep the greatest on top: "a < b" here means b comes out first.
+  struct HeapLess {
+    MergeStream* m;
+    bool operator()(size_t a, size_t b) const {
+      R& ra = m->sources_[a]->Current();
+      R& rb = m->sources_[b]->Current();
+      if (m->less_(rb, ra)) return true;
+      if (m->less_(ra, rb)) return false;
+      return a > b;
+    }
+  };
+  std::vector<std::unique_ptr<SortedSource<R>>> sources_;
+  Less less_;
+  std::vector<size_t> heap_;
+};
+
+// Writes a sorted vector as one run.
+template <typename R>
+Run WriteRun(RunWriter* writer, SortedSource<R>& records) {
+  for (; records.Valid(); records.Advance()) {
+    Serialize(records.Current(), writer->buffer());
+    ThrowIfError(writer->MaybeFlush());
+  }
+  return Run{writer->file(), ValueOrThrow(writer->FinishRun())};
+}
+
+// Merges `runs` (kept in order) plus an in-memory sorted tail into one stream, first merging
+// runs into longer ones while there are more than kMaxMergeFanIn.
+template <typename R, typename Less>
+std::unique_ptr<SortedSource<R>> MergeRuns(TaskContext& tc, RunWriter* writer,
+                                           std::vector<Run> runs, std::vector<R> tail, Less less) {
+  while (runs.size() + 1 > kMaxMergeFanIn) {
+    std::vector<Run> next;
+    for (size_t i = 0; i < runs.size(); i += kMaxMergeFanIn) {
+      const size_t end = std::min(runs.size(), i + kMaxMergeFanIn);
+      if (end - i == 1) {
+        next.push_back(runs[i]);
+        continue;
+      }
+      std::vector<std::unique_ptr<SortedSource<R>>> sources;
+      for (size_t j = i; j < end; ++j) sources.push_back(std::make_unique<RunSource<R>>(runs[j]));
+      MergeStream<R, Less> merged(std::move(sources), less);
+      tc.CheckCancelled();
+      next.push_back(WriteRun(writer, merged));
+    }
+    runs = std::move(next);
+  }
+  std::vector<std::unique_ptr<SortedSource<R>>> sources;
+  for (const Run& run : runs) sources.push_back(std::make_unique<RunSource<R>>(run));
+  sources.push_back(std::make_unique<VectorSource<R>>(std::move(tail)));
+  if (sources.size() == 1) return std::move(sources.front());
+  return std::make_unique<MergeStream<R, Less>>(std::move(sources), less);
+}
+
+// Sorts any number of records (stably) within a memory share: sorted runs go to a spill file
+// when the buffer exceeds it, and Finish() merges them. One task's thread.
+template <typename R, typename Less>
+class ExternalSorter {
+ public:
+  ExternalSorter(TaskContext& tc, Less less, uint64_t share)
+      : tc_(tc), accounted_(tc), less_(less), share_(share) {}
+
+  void Add(R&& rec) {
+    heap_bytes_ += HeapBytes(rec);
+    records_.push_back(std::move(rec));
+    if ((records_.size() & 1023) == 0) {
+      tc_.CheckCancelled();
+      accounted_.Set(bytes());
+    }
+    if (bytes() > share_) Spill();
+  }
+
+  std::unique_ptr<SortedSource<R>> Finish() {
+    std::stable_sort(records_.begin(), records_.end(), less_);
+    RunWriter* w = runs_.size() + 1 > kMaxMergeFanIn ? writer() : nullptr;
+    auto out = MergeRuns(tc_, w, std::move(runs_), std::move(records_), less_);
+    records_ = {};
+    heap_bytes_ = 0;
+    return out;
+  }
+
+ private:
+  uint64_t bytes() const { return records_.capacity() * sizeof(R) + heap_bytes_; }
+  RunWriter* writer() {
+    if (writer_ == nullptr) writer_ = std::make_unique<RunWriter>(tc_.NewSpillFile());
+    return writer_.get();
+  }
+  void Spill() {
+    std::stable_sort(records_.begin(), records_.end(), less_);
+    VectorSource<R> sorted(std::move(records_));
+    runs_.push_back(WriteRun(writer(), sorted));
+    records_ = {};
+    heap_bytes_ = 0;
+    accounted_.Set(0);
+  }
+
+  TaskContext& tc_;
+  Accounted accounted_;
+  Less less_;
+  uint64_t share_;
+  std::vector<R> records_;
+  uint64_t heap_bytes_ = 0;
+  std::vector<Run> runs_;
+  std::unique_ptr<RunWriter> writer_;
+};
+
+template <typename K, typename C>
+struct KeyLess {
+  bool operator()(const std::pair<K, C>& a, const std::pair<K, C>& b) const {
+    return a.first < b.first;
+  }
+};
+
+// A hash table of combiners by key within a memory share. Map side, it is drained (unordered)
+// into the shuffle when full; reduce side, it spills runs sorted by key and FinishSorted()
+// merges them, combining equal keys. One task's thread.
+template <typename K, typename C>
+class HashAggregator {
+ public:
+  HashAggregator(TaskContext& tc, uint64_t share) : tc_(tc), accounted_(tc), share_(share) {}
+
+  // Full: the caller drains or spills before adding more.
+  bool full() const { return bytes() > share_; }
+
+  // Merges `c` into the entry of `key` with merge(C&, C&&), or inserts it.
+  template <typename Merge>
+  void AddCombiner(K&& key, C&& c, Merge& merge) {
+    auto it = map_.find(key);
+    if (it == map_.end()) {
+      Insert(std::move(key), std::move(c));
+    } else {
+      merge(it->second, std::move(c));
+      Updated();
+    }
+  }
+  // With create(V&&) -> C and merge_value(C&, V&&).
+  template <typename V, typename Create, typename MergeValue>
+  void AddValue(K&& key, V&& v, Create& create, MergeValue& merge_value) {
+    auto it = map_.find(key);
+    if (it == map_.end()) {
+      Insert(std::move(key), create(std::move(v)));
+    } else {
+      merge_value(it->second, std::move(v));
+      Updated();
+    }
+  }
+
+  // Hands every entry to fn(const K&, const C&) and empties the table.
+  template <typename F>
+  void Drain(F&& fn) {
+    for (auto& [k, c] : map_) fn(k, c);
+    Clear();
+  }
+
+  // Writes the entries as a run sorted by key and empties the table.
+  void Spill() {
+    VectorSource<std::pair<K, C>> sorted(SortedEntries());
+    runs_.push_back(WriteRun(writer(), sorted));
+    Clear();
+  }
+
+  // Every key once, in key order, with its combiners merged: fn(K&&, C&&).
+  template <typename Merge, typename F>
+  void FinishSorted(Merge& merge, F&& fn) {
+    auto tail = SortedEntries();
+    Clear();
+    RunWriter* w = writer_or_null();  // before runs_ is moved from
+    auto stream = MergeRuns(tc_, w, std::move(runs_), std::move(tail), KeyLess<K, C>{});
+    while (stream->Valid()) {
+      std::pair<K, C> cur = std::move(stream->Current());
+      stream->Advance();
+      while (stream->Valid() && stream->Current().first == cur.first) {
+        merge(cur.second, std::move(stream->Current().second));
+        stream->Advance();
+      }
+      fn(std::move(cur.first), std::move(cur.second));
+    }
+  }
+
+ private:
+  static constexpr uint64_t kNodeOverhead = 32;  // next pointer, cached hash, allocator header
+
+  uint64_t bytes() const { return bytes_ + map_.bucket_count() * sizeof(void*); }
+
+  void Insert(K&& key, C&& c) {
+    bytes_ += sizeof(std::pair<const K, C>) + kNodeOverhead + HeapBytes(key) + HeapBytes(c);
+    map_.emplace(std::move(key), std::move(c));
+    Tick();
+  }
+  // A combiner that owns memory may grow when merged into; the estimate is redone after as
+  // many updates as there are entries, which keeps the cost per update constant.
+  void Updated() {
+    if constexpr (!std::is_trivially_copyable_v<C>) {
+      if (++updates_ > map_.size() + 1024) {
+        updates_ = 0;
+        bytes_ = 0;
+        for (const auto& [k, c] : map_) {
+          bytes_ += sizeof(std::pair<const K, C>) + kNodeOverhead + HeapBytes(k) + HeapBytes(c);
+        }
+      }
+    }
+    Tick();
+  }
+  void Tick() {
+    if ((++ops_ & 1023) == 0) {
+      tc_.CheckCancelled();
+      accounted_.Set(bytes());
+    }
+  }
+  std::vector<std::pair<K, C>> SortedEntries() {
+    std::vector<std::pair<K, C>> entries;
+    entries.reserve(map_.size());
+    for (auto& [k, c] : map_) entries.emplace_back(k, std::move(c));
+    std::sort(entries.begin(), entries.end(), KeyLess<K, C>{});
+    return entries;
+  }
+  void Clear() {
+    std::unordered_map<K, C, TableHash<K>>().swap(map_);
+    bytes_ = 0;
+    updates_ = 0;
+    accounted_.Set(0);
+  }
+  RunWriter* writer() {
+    if (writer_ == nullptr) writer_ = std::make_unique<RunWriter>(tc_.NewSpillFile());
+    return writer_.get();
+  }
+  RunWriter* writer_or_null() { return runs_.size() + 1 > kMaxMergeFanIn ? writer() : nullptr; }
+
+  TaskContext& tc_;
+  Accounted accounted_;
+  uint64_t share_;
+  std::unordered_map<K, C, TableHash<K>> map_;
+  uint64_t bytes_ = 0;
+  uint64_t updates_ = 0;
+  uint64_t ops_ = 0;
+  std::vector<Run> runs_;
+  std::unique_ptr<RunWriter> writer_;
+};
+
+}  // namespace footfall::engine::internal
