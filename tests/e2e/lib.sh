@@ -56,6 +56,25 @@ expect_eq() {
   echo "ok: $1 = $3"
 }
 
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# expect_fail WHAT STATUS ARGS...: footfall ARGS must exit with STATUS and print an error on
+# stderr.
+expect_fail() {
+  local what=$1 want=$2
+  shift 2
+  local rc=0
+  "$FOOTFALL" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL: $what: exit $rc, expected $want"; cat "$WORK/err"; exit 1
+  fi
+  if [ ! -s "$WORK/err" ]; then echo "FAIL: $what: no error message"; exit 1; fi
+  echo "ok: $what -> exit $rc: $(head -1 "$WORK/err")"
+}
+
 # sql QUERY: one value, from CSV output without its header line.
 sql() {
   "$FOOTFALL" sql --data "$WORK/data" --format csv "$1" | tr -d '\r' | sed -n 2p

@@ -22,7 +22,14 @@ expected=$(node "$HERE/node_tracker_all_events.mjs" check "$WORK/raw.jsonl" \
   "$WORK/sent-get.json" "$WORK/sent-post.json")
 echo "sent per event type: $expected"
 
-"$FOOTFALL" batch --data "$WORK/data"
+# The tracker sends the test's own self-describing schemas: without them they are bad rows.
+"$FOOTFALL" enrich --data "$WORK/data" | tee "$WORK/enrich-without.txt"
+grep -q "schema_violations 10" "$WORK/enrich-without.txt" || fail "unknown schemas not reported"
+printf 'enrich:\n  schemas_dir: %s\n' "$HERE/schemas" >"$WORK/footfall.yaml"
+expect_fail "a changed config without --reprocess" 1 enrich --data "$WORK/data" \
+  --config "$WORK/footfall.yaml"
+"$FOOTFALL" enrich --data "$WORK/data" --config "$WORK/footfall.yaml" --reprocess
+"$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml"
 count_of() { node -e 'const c = JSON.parse(process.argv[1]); console.log(c[process.argv[2]] ?? 0)' "$expected" "$1"; }
 for event in page_view struct unstruct transaction transaction_item; do
   expect_eq "$event events" "$(count_of "$event")" \
