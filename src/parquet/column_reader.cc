@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "base/bytes.h"
@@ -43,6 +44,10 @@ class ChunkDecoder {
         dictionary_(spec.type) {}
 
   Status Run(std::string_view chunk);
+  // Makes the decoder keep byte arrays in dictionary form: indices into `indices`, and no
+  // values or null flags into `out`.
+  void KeepDictionary(std::vector<int32_t>* indices) { indices_out_ = indices; }
+  ColumnVector TakeDictionary() { return std::move(dictionary_); }
 
  private:
   Status Page(const PageHeader& h, std::string_view body);
@@ -53,6 +58,10 @@ class ChunkDecoder {
   Status Values(Encoding encoding, std::string_view data, size_t rows, size_t non_null);
   Status Plain(std::string_view data, size_t rows, size_t non_null, ColumnVector* to);
   Status Dictionary(std::string_view data, size_t rows, size_t non_null);
+  Status PlainToDictionary(std::string_view data, size_t rows, size_t non_null);
+  // Appends an index per row: the k-th defined row's is index(k), a null's -1.
+  template <typename Index>
+  void AppendIndices(size_t rows, Index index);
   Status RleBooleans(std::string_view data, size_t rows, size_t non_null);
 
   // Appends `rows` values, row i taking value(k) for the k-th defined row.
@@ -67,6 +76,8 @@ class ChunkDecoder {
   ColumnVector* out_;
   ColumnVector dictionary_;
   bool have_dictionary_ = false;
+  size_t dictionary_entries_ = 0;  // of the dictionary page; PLAIN values may follow them
+  std::vector<int32_t>* indices_out_ = nullptr;
   int64_t values_read_ = 0;
   // Scratch.
   std::string page_buffer_;
@@ -209,6 +220,7 @@ Status ChunkDecoder::DictionaryPage(const DictionaryPageHeader& h, std::string_v
   FOOTFALL_RETURN_IF_ERROR(Plain(data, n, n, &dictionary_));
   dictionary_.mutable_null_flags().assign(n, 0);
   have_dictionary_ = true;
+  dictionary_entries_ = n;
   return Status::Ok();
 }
 
@@ -217,7 +229,7 @@ Status ChunkDecoder::DataPage(size_t rows, Encoding encoding, std::string_view l
   size_t non_null = rows;
   if (spec_.optional) FOOTFALL_RETURN_IF_ERROR(Levels(levels, rows, &non_null));
   FOOTFALL_RETURN_IF_ERROR(Values(encoding, values, rows, non_null));
-  AppendNullFlags(rows, non_null);
+  if (indices_out_ == nullptr) AppendNullFlags(rows, non_null);
   values_read_ += static_cast<int64_t>(rows);
   return Status::Ok();
 }
@@ -261,6 +273,7 @@ Status ChunkDecoder::Values(Encoding encoding, std::string_view data, size_t row
                             size_t non_null) {
   switch (encoding) {
     case Encoding::kPlain:
+      if (indices_out_ != nullptr) return PlainToDictionary(data, rows, non_null);
       return Plain(data, rows, non_null, out_);
     case Encoding::kRleDictionary:
     case Encoding::kPlainDictionary:
@@ -324,6 +337,8 @@ Status ChunkDecoder::Plain(std::string_view data, size_t rows, size_t non_null, 
       auto& offsets = to->mutable_offsets();
       auto& bytes = to->mutable_bytes_data();
       offsets.reserve(offsets.size() + rows);
+      // The page's size bounds the values' bytes: one allocation instead of regrowing.
+      bytes.reserve(bytes.size() + data.size());
       size_t pos = 0;
       for (size_t i = 0; i < rows; ++i) {
         if (!dense && !defined_[i]) {
@@ -357,6 +372,10 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
   if (!have_dictionary_) return Corruption("dictionary-encoded page without a dictionary page");
   if (non_null == 0) {
     // A page of nulls only may hold no index stream at all.
+    if (indices_out_ != nullptr) {
+      AppendIndices(rows, [](size_t) { return 0; });
+      return Status::Ok();
+    }
     return Plain(std::string_view(), rows, 0, out_);
   }
   if (data.empty()) return Corruption("dictionary-encoded page without its bit width");
@@ -365,12 +384,16 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
   indices_.resize(non_null);
   RleDecoder decoder(data.substr(1), width);
   FOOTFALL_RETURN_IF_ERROR(decoder.Decode(indices_.data(), non_null));
-  const size_t entries = dictionary_.size();
+  const size_t entries = dictionary_entries_;
   for (uint32_t idx : indices_) {
     if (idx >= entries) {
       return Corruption("dictionary index " + Num(idx) + " past the dictionary's " + Num(entries) +
                         " entries");
     }
+  }
+  if (indices_out_ != nullptr) {
+    AppendIndices(rows, [&](size_t k) { return static_cast<int32_t>(indices_[k]); });
+    return Status::Ok();
   }
   switch (spec_.type) {
     case PhysicalType::kInt32:
@@ -391,13 +414,25 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
       return Status::Ok();
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray: {
+      // Reserved once, then appended to: growing value by value would copy the bytes again.
+      const std::span<const uint64_t> dict_offsets = dictionary_.offsets();
+      const char* dict_bytes = dictionary_.bytes_data().data();
+      size_t total = 0;
+      for (uint32_t idx : indices_) total += dict_offsets[idx + 1] - dict_offsets[idx];
       auto& offsets = out_->mutable_offsets();
       auto& bytes = out_->mutable_bytes_data();
-      offsets.reserve(offsets.size() + rows);
+      // Reserved, not resized: resizing would first zero what is about to be overwritten.
+      bytes.reserve(bytes.size() + total);
+      const size_t first_row = offsets.size();
+      offsets.resize(first_row + rows);
+      uint64_t* row_end = offsets.data() + first_row;
       size_t k = 0;
       for (size_t i = 0; i < rows; ++i) {
-        if (!spec_.optional || defined_[i]) bytes.append(dictionary_.GetBytes(indices_[k++]));
-        offsets.push_back(bytes.size());
+        if (!spec_.optional || defined_[i]) {
+          const uint32_t idx = indices_[k++];
+          bytes.append(dict_bytes + dict_offsets[idx], dict_offsets[idx + 1] - dict_offsets[idx]);
+        }
+        row_end[i] = bytes.size();
       }
       return Status::Ok();
     }
@@ -405,6 +440,29 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
       return Corruption("dictionary-encoded " + std::string(PhysicalTypeName(spec_.type)) +
                         " values");
   }
+}
+
+template <typename Index>
+void ChunkDecoder::AppendIndices(size_t rows, Index index) {
+  std::vector<int32_t>& out = *indices_out_;
+  const size_t old = out.size();
+  out.resize(old + rows);
+  size_t k = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    out[old + i] = (!spec_.optional || defined_[i]) ? index(k++) : -1;
+  }
+}
+
+Status ChunkDecoder::PlainToDictionary(std::string_view data, size_t rows, size_t non_null) {
+  const size_t first = dictionary_.size();
+  // Indices are int32: a chunk cannot add entries past that (nor would a real one).
+  if (first + non_null > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Unimplemented("column chunk of more than 2^31 distinct values in dictionary form");
+  }
+  FOOTFALL_RETURN_IF_ERROR(Plain(data, non_null, non_null, &dictionary_));
+  dictionary_.mutable_null_flags().resize(first + non_null, 0);
+  AppendIndices(rows, [&](size_t k) { return static_cast<int32_t>(first + k); });
+  return Status::Ok();
 }
 
 Status ChunkDecoder::RleBooleans(std::string_view data, size_t rows, size_t non_null) {
@@ -436,6 +494,25 @@ Status DecodeColumnChunk(const ColumnSpec& spec, const ColumnMetaData& meta, std
   }
   ChunkDecoder decoder(spec, meta, options, decompressor, out);
   return decoder.Run(chunk);
+}
+
+Status DecodeColumnChunkToDictionary(const ColumnSpec& spec, const ColumnMetaData& meta,
+                                     std::string_view chunk, const ChunkDecodeOptions& options,
+                                     Decompressor* decompressor, ColumnVector* dictionary,
+                                     std::vector<int32_t>* indices) {
+  if (!CodecSupported(meta.codec)) {
+    return Unimplemented("pages compressed with " + std::string(CodecName(meta.codec)) +
+                         " are not supported");
+  }
+  if (spec.type != PhysicalType::kByteArray || dictionary->type() != spec.type ||
+      !dictionary->empty()) {
+    return InvalidArgument("dictionary form is for BYTE_ARRAY columns, into an empty vector");
+  }
+  ChunkDecoder decoder(spec, meta, options, decompressor, nullptr);
+  decoder.KeepDictionary(indices);
+  FOOTFALL_RETURN_IF_ERROR(decoder.Run(chunk));
+  *dictionary = decoder.TakeDictionary();
+  return Status::Ok();
 }
 
 }  // namespace footfall::parquet

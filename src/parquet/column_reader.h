@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "parquet/column_vector.h"
@@ -28,5 +29,14 @@ struct ChunkDecodeOptions {
 Status DecodeColumnChunk(const ColumnSpec& spec, const ColumnMetaData& meta, std::string_view chunk,
                          const ChunkDecodeOptions& options, Decompressor* decompressor,
                          ColumnVector* out);
+
+// DecodeColumnChunk for a BYTE_ARRAY chunk whose values stay in dictionary form: appends one
+// index per row to `*indices` (-1 for a null) into `*dictionary`, which receives the chunk's
+// dictionary page and, after it, each value of a PLAIN page as an entry of its own.
+// `*dictionary` must be empty.
+Status DecodeColumnChunkToDictionary(const ColumnSpec& spec, const ColumnMetaData& meta,
+                                     std::string_view chunk, const ChunkDecodeOptions& options,
+                                     Decompressor* decompressor, ColumnVector* dictionary,
+                                     std::vector<int32_t>* indices);
 
 }  // namespace footfall::parquet

@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <limits>
+#include <thread>
 
 #include "base/bytes.h"
 #include "parquet/column_reader.h"
@@ -292,6 +295,220 @@ Result<std::vector<ColumnVector>> ParquetReader::ReadAll() const {
   return Read(all);
 }
 
+Result<std::vector<std::vector<ColumnVector>>> ParquetReader::ReadRowGroups(
+    std::span<const size_t> row_groups, std::span<const size_t> columns, int threads) const {
+  for (size_t c : columns) {
+    if (c >= impl_->schema.columns.size()) {
+      return InvalidArgument(impl_->path + ": no column " + Num(c));
+    }
+  }
+  const size_t n = row_groups.size();
+  std::vector<std::vector<ColumnVector>> out(n);
+  std::vector<Status> errors(n);
+  std::atomic<size_t> next{0};
+  // Each worker takes the next row group not yet taken and fills its own slot, so the result is
+  // the same whichever thread decodes which group.
+  auto work = [&] {
+    Decompressor decompressor;
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      std::vector<ColumnVector>& group = out[i];
+      group.reserve(columns.size());
+      // One allocation per vector of the row group's size: growing vectors on several threads
+      // at once spends the time in the kernel's page-fault and unmap paths.
+      const int64_t rows =
+          row_groups[i] < impl_->chunks.size()
+              ? std::min<int64_t>(impl_->metadata.row_groups[row_groups[i]].num_rows, 1 << 24)
+              : 0;
+      for (size_t c : columns) {
+        group.emplace_back(impl_->schema.columns[c].type);
+        group.back().Reserve(static_cast<size_t>(rows));
+        Status s = impl_->ReadChunk(row_groups[i], c, &decompressor, &group.back());
+        if (!s.ok()) {
+          errors[i] = std::move(s);
+          break;
+        }
+      }
+    }
+  };
+  size_t workers = threads > 0 ? static_cast<size_t>(threads)
+                               : std::max<size_t>(1, std::thread::hardware_concurrency());
+  workers = std::min(workers, n);
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    pool.reserve(workers - 1);
+    for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+  }
+  for (Status& s : errors) {
+    if (!s.ok()) return std::move(s);
+  }
+  return out;
+}
+
+namespace {
+
+// Where a value lies against a statistics bound: -1 below, 0 equal, 1 above; nullopt when the
+// two cannot be compared (NaN).
+template <typename T>
+std::optional<int> Compare(const T& a, const T& b) {
+  if (a < b) return -1;
+  if (b < a) return 1;
+  if (a == b) return 0;
+  return std::nullopt;
+}
+
+// True when no value in [lo, hi] (the predicate) can lie in [min, max] (the statistics).
+template <typename T>
+bool Disjoint(const std::optional<T>& lo, const std::optional<T>& hi, const T& min, const T& max) {
+  if (lo) {
+    const std::optional<int> c = Compare(*lo, max);
+    if (c && *c > 0) return true;
+  }
+  if (hi) {
+    const std::optional<int> c = Compare(*hi, min);
+    if (c && *c < 0) return true;
+  }
+  return false;
+}
+
+// A predicate bound as the type its column's statistics decode to; kInvalidArgument when it
+// does not fit.
+template <typename T>
+Result<std::optional<T>> BoundAs(const std::optional<ColumnPredicate::Value>& v,
+                                 const std::string& what) {
+  if (!v) return std::optional<T>();
+  if (const T* x = std::get_if<T>(&*v)) return std::optional<T>(*x);
+  if constexpr (std::is_same_v<T, double>) {
+    if (const int64_t* i = std::get_if<int64_t>(&*v)) {
+      return std::optional<T>(static_cast<double>(*i));
+    }
+  }
+  return InvalidArgument(what);
+}
+
+int64_t AsInt64(const StatValue& v) {
+  if (const int32_t* i = std::get_if<int32_t>(&v)) return *i;
+  if (const bool* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
+  return std::get<int64_t>(v);
+}
+
+double AsDouble(const StatValue& v) {
+  if (const float* f = std::get_if<float>(&v)) return *f;
+  return std::get<double>(v);
+}
+
+}  // namespace
+
+Result<std::vector<size_t>> ParquetReader::RowGroupsMatching(
+    std::span<const ColumnPredicate> predicates) const {
+  const Impl& r = *impl_;
+  std::vector<bool> keep(r.metadata.row_groups.size(), true);
+  for (const ColumnPredicate& p : predicates) {
+    const std::optional<size_t> column = r.schema.Find(p.column);
+    if (!column) return NotFound(r.path + ": no column named '" + p.column + "'");
+    const ColumnSpec& spec = r.schema.columns[*column];
+    const std::string mismatch = r.path + ": a bound of the predicate on '" + p.column +
+                                 "' does not fit its type " +
+                                 std::string(PhysicalTypeName(spec.type));
+    // Unsigned integers are ordered as such in their statistics; an int64 bound cannot be
+    // compared with them without a sign convention, so they are never pruned.
+    const bool comparable =
+        !(spec.logical.kind == LogicalType::Kind::kInteger && !spec.logical.is_signed) &&
+        spec.type != PhysicalType::kInt96;
+    // The bounds' types are checked once, whether or not any row group has statistics.
+    for (const auto& bound : {p.min, p.max}) {
+      if (!bound) continue;
+      const bool fits =
+          spec.type == PhysicalType::kFloat || spec.type == PhysicalType::kDouble
+              ? !std::holds_alternative<std::string>(*bound)
+          : spec.type == PhysicalType::kByteArray || spec.type == PhysicalType::kFixedLenByteArray
+              ? std::holds_alternative<std::string>(*bound)
+              : spec.type == PhysicalType::kInt96 || std::holds_alternative<int64_t>(*bound);
+      if (!fits) return InvalidArgument(mismatch);
+    }
+    for (size_t g = 0; g < keep.size(); ++g) {
+      if (!keep[g]) continue;
+      const RowGroup& rg = r.metadata.row_groups[g];
+      const ColumnMetaData& m = *rg.columns[*column].meta_data;
+      if (!m.statistics) continue;
+      const Statistics& st = *m.statistics;
+      // Every value null: no row satisfies a predicate on values.
+      if (st.null_count && *st.null_count == rg.num_rows && rg.num_rows > 0) {
+        keep[g] = false;
+        continue;
+      }
+      if (!comparable || !st.min_value || !st.max_value) continue;
+      Result<StatValue> min = DecodeStatValue(spec.type, *st.min_value);
+      Result<StatValue> max = DecodeStatValue(spec.type, *st.max_value);
+      if (!min.ok() || !max.ok()) continue;  // damaged statistics decide nothing
+      switch (spec.type) {
+        case PhysicalType::kBoolean:
+        case PhysicalType::kInt32:
+        case PhysicalType::kInt64: {
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<int64_t> lo, BoundAs<int64_t>(p.min, mismatch));
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<int64_t> hi, BoundAs<int64_t>(p.max, mismatch));
+          if (Disjoint(lo, hi, AsInt64(*min), AsInt64(*max))) keep[g] = false;
+          break;
+        }
+        case PhysicalType::kFloat:
+        case PhysicalType::kDouble: {
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<double> lo, BoundAs<double>(p.min, mismatch));
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<double> hi, BoundAs<double>(p.max, mismatch));
+          if (Disjoint(lo, hi, AsDouble(*min), AsDouble(*max))) keep[g] = false;
+          break;
+        }
+        default: {
+          using S = std::string;
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<S> lo, BoundAs<S>(p.min, mismatch));
+          FOOTFALL_ASSIGN_OR_RETURN(std::optional<S> hi, BoundAs<S>(p.max, mismatch));
+          // Statistics order byte arrays as unsigned bytes, which std::string's char_traits
+          // compare does too.
+          if (Disjoint(lo, hi, std::get<S>(*min), std::get<S>(*max))) keep[g] = false;
+          break;
+        }
+      }
+    }
+  }
+  std::vector<size_t> out;
+  for (size_t g = 0; g < keep.size(); ++g) {
+    if (keep[g]) out.push_back(g);
+  }
+  return out;
+}
+
+Status ParquetReader::ReadDictionaryColumn(size_t row_group, size_t column,
+                                           DictionaryColumn* out) const {
+  const Impl& r = *impl_;
+  if (row_group >= r.chunks.size() || column >= r.schema.columns.size()) {
+    return InvalidArgument(r.path + ": no row group " + Num(row_group) + " or column " +
+                           Num(column));
+  }
+  const ColumnSpec& spec = r.schema.columns[column];
+  if (spec.type != PhysicalType::kByteArray) {
+    return InvalidArgument(r.path + ": column '" + spec.name + "' is " +
+                           std::string(PhysicalTypeName(spec.type)) +
+                           "; dictionary form is for BYTE_ARRAY columns");
+  }
+  const ChunkRange range = r.chunks[row_group][column];
+  std::string scratch;
+  std::string_view bytes;
+  FOOTFALL_RETURN_IF_ERROR(r.ReadAt(range.offset, range.size, &scratch, &bytes));
+  const ColumnMetaData& meta = *r.metadata.row_groups[row_group].columns[column].meta_data;
+  Decompressor decompressor;
+  out->dictionary = ColumnVector(PhysicalType::kByteArray);
+  out->indices.clear();
+  out->indices.reserve(static_cast<size_t>(std::min<int64_t>(meta.num_values, 1 << 24)));
+  Status s = DecodeColumnChunkToDictionary(spec, meta, bytes,
+                                           {.verify_checksums = r.options.verify_checksums},
+                                           &decompressor, &out->dictionary, &out->indices);
+  if (!s.ok()) {
+    return s.WithContext(r.path + ": row group " + Num(row_group) + ", column '" + spec.name + "'");
+  }
+  return Status::Ok();
+}
+
 Status ReadWholeFileForFuzzing(std::string_view bytes) {
   constexpr int64_t kMaxDecodedRows = 1 << 20;
   FOOTFALL_ASSIGN_OR_RETURN(ParquetReader reader, ParquetReader::OpenBuffer(bytes, "<fuzz input>"));
@@ -308,9 +525,43 @@ Status ReadWholeFileForFuzzing(std::string_view bytes) {
       }
     }
     FOOTFALL_ASSIGN_OR_RETURN(std::vector<ColumnVector> group, reader.ReadRowGroup(g, columns));
-    for (const ColumnVector& v : group) {
+    for (size_t c = 0; c < group.size(); ++c) {
+      const ColumnVector& v = group[c];
       if (static_cast<int64_t>(v.size()) != reader.row_group_num_rows(g) || !v.Consistent()) {
         return Internal("decoded column chunk does not hold one value per row");
+      }
+      // The dictionary form of a byte-array chunk must agree with the plain one.
+      if (v.type() != PhysicalType::kByteArray) continue;
+      DictionaryColumn d;
+      FOOTFALL_RETURN_IF_ERROR(reader.ReadDictionaryColumn(g, c, &d));
+      if (d.size() != v.size()) return Internal("dictionary form has another row count");
+      for (size_t i = 0; i < d.size(); ++i) {
+        if (d.IsNull(i) != v.IsNull(i) ||
+            (!d.IsNull(i) && (static_cast<size_t>(d.indices[i]) >= d.dictionary.size() ||
+                              d.Get(i) != v.GetBytes(i)))) {
+          return Internal("dictionary form differs from the plain read");
+        }
+      }
+    }
+  }
+  // Pruning decodes statistics of every chunk; whatever they hold, it returns row groups in
+  // range, ascending.
+  for (const ColumnSpec& spec : reader.schema().columns) {
+    ColumnPredicate p{spec.name, std::nullopt, std::nullopt};
+    if (spec.type == PhysicalType::kFloat || spec.type == PhysicalType::kDouble) {
+      p.min = 0.0;
+    } else if (spec.type == PhysicalType::kByteArray ||
+               spec.type == PhysicalType::kFixedLenByteArray) {
+      p.min = std::string("m");
+    } else {
+      p.min = int64_t{0};
+    }
+    const std::vector<ColumnPredicate> predicates{p};
+    Result<std::vector<size_t>> kept = reader.RowGroupsMatching(predicates);
+    if (!kept.ok()) continue;  // a type this predicate does not fit (INT96)
+    for (size_t i = 0; i < kept->size(); ++i) {
+      if ((*kept)[i] >= reader.num_row_groups() || (i > 0 && (*kept)[i] <= (*kept)[i - 1])) {
+        return Internal("pruning returned row groups out of range or order");
       }
     }
   }

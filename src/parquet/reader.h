@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "base/status.h"
@@ -20,6 +22,39 @@ namespace footfall::parquet {
 struct ReaderOptions {
   // Check the CRC-32 of every page that has one (footfall writes one for every page).
   bool verify_checksums = true;
+};
+
+// A condition on one column's values, for pruning row groups by their statistics: the value
+// equals `min` (when min == max) or lies in [min, max], either bound unset meaning unbounded.
+// Bounds are int64_t for INT32 and INT64 columns (and BOOLEAN, 0 or 1) in their stored form:
+// days for DATE, the unit's count for TIMESTAMP, the unscaled value for DECIMAL; double for
+// FLOAT and DOUBLE; std::string for byte arrays (bytewise order). A null satisfies no
+// predicate.
+struct ColumnPredicate {
+  using Value = std::variant<int64_t, double, std::string>;
+  std::string column;
+  std::optional<Value> min;
+  std::optional<Value> max;
+
+  static ColumnPredicate Equals(std::string column, Value v) { return {std::move(column), v, v}; }
+  static ColumnPredicate Between(std::string column, std::optional<Value> min,
+                                 std::optional<Value> max) {
+    return {std::move(column), std::move(min), std::move(max)};
+  }
+};
+
+// One column chunk of byte arrays with its values left in dictionary form: row i is
+// dictionary[indices[i]], or null when indices[i] is -1. For consumers that work on distinct
+// values (filters, group keys) and should not copy a URL per row. Chunks that fell back to
+// PLAIN pages (or mix them) come out the same way, each PLAIN value a dictionary entry of its
+// own, so the dictionary may repeat values.
+struct DictionaryColumn {
+  ColumnVector dictionary{PhysicalType::kByteArray};
+  std::vector<int32_t> indices;
+
+  size_t size() const { return indices.size(); }
+  bool IsNull(size_t row) const { return indices[row] < 0; }
+  std::string_view Get(size_t row) const { return dictionary.GetBytes(indices[row]); }
 };
 
 // Open reads and checks the footer: magic bytes, footer length, FileMetaData, a flat schema,
@@ -65,6 +100,24 @@ class ParquetReader {
   Result<std::vector<ColumnVector>> Read(std::span<const size_t> columns) const;
   // Every column of every row group.
   Result<std::vector<ColumnVector>> ReadAll() const;
+
+  // Columns `columns` of the row groups `row_groups`, decoded on up to `threads` threads (0: one
+  // per core); out[i] holds row group row_groups[i], its columns in the order given. The
+  // result does not depend on the thread count; on errors, the one of the first row group in
+  // `row_groups` that failed is returned.
+  Result<std::vector<std::vector<ColumnVector>>> ReadRowGroups(std::span<const size_t> row_groups,
+                                                               std::span<const size_t> columns,
+                                                               int threads = 0) const;
+
+  // The row groups, ascending, that may hold a row satisfying every predicate, judged by the
+  // column chunks' statistics (min_value/max_value, null_count). A row group is kept when its
+  // statistics are missing or cannot decide (unsigned integers, NaN bounds). kNotFound for a
+  // column the file lacks; kInvalidArgument for a bound of a type that does not fit its column.
+  Result<std::vector<size_t>> RowGroupsMatching(std::span<const ColumnPredicate> predicates) const;
+
+  // A BYTE_ARRAY column chunk in dictionary form (see DictionaryColumn); replaces `*out`.
+  // kInvalidArgument for a column of another type.
+  Status ReadDictionaryColumn(size_t row_group, size_t column, DictionaryColumn* out) const;
 
  private:
   struct Impl;

@@ -160,9 +160,23 @@ Status RleDecoder::Decode(T* out, size_t n) {
       if (bit_width_ == 0) {
         std::fill_n(out + done, k, T{0});
       } else {
-        for (size_t j = 0; j < k; ++j) {
+        // A value starts at most 7 bits into its first byte and is at most 32 bits wide, so
+        // one 8-byte load holds it; only the last values of the stream need the bounded load.
+        const uint64_t mask = (uint64_t{1} << bit_width_) - 1;
+        const size_t width = static_cast<size_t>(bit_width_);
+        size_t j = 0;
+        if constexpr (std::endian::native == std::endian::little) {
+          const char* base = data_.data();
+          for (; j < k && (packed_bit_ >> 3) + 8 <= data_.size(); ++j) {
+            uint64_t word;
+            std::memcpy(&word, base + (packed_bit_ >> 3), 8);
+            out[done + j] = static_cast<T>((word >> (packed_bit_ & 7)) & mask);
+            packed_bit_ += width;
+          }
+        }
+        for (; j < k; ++j) {
           out[done + j] = static_cast<T>(UnpackAt(packed_bit_));
-          packed_bit_ += static_cast<uint64_t>(bit_width_);
+          packed_bit_ += width;
         }
       }
       packed_left_ -= k;

@@ -48,6 +48,11 @@ ColumnSpec ColumnSpec::Date(std::string name, bool optional) {
   return Spec(std::move(name), PhysicalType::kInt32, LogicalType::Date(), optional);
 }
 
+ColumnSpec ColumnSpec::Decimal(std::string name, int32_t precision, int32_t scale, bool optional) {
+  return Spec(std::move(name), precision <= 9 ? PhysicalType::kInt32 : PhysicalType::kInt64,
+              LogicalType::Decimal(precision, scale), optional);
+}
+
 std::optional<size_t> Schema::Find(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].name == name) return i;

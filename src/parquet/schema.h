@@ -35,6 +35,11 @@ struct ColumnSpec {
   static ColumnSpec TimestampMicros(std::string name, bool optional = false);
   // INT32 days since the Unix epoch: DATE.
   static ColumnSpec Date(std::string name, bool optional = false);
+  // DECIMAL(precision, scale): the unscaled value in INT32 for a precision up to 9, else in
+  // INT64 (up to 18), as the format recommends. Precision 1-18, scale 0-precision; others make
+  // a spec that ValidateSchemaForWriting refuses.
+  static ColumnSpec Decimal(std::string name, int32_t precision, int32_t scale,
+                            bool optional = false);
 
   bool operator==(const ColumnSpec&) const = default;
 };
