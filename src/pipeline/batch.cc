@@ -9,16 +9,16 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "base/progress.h"
+#include "engine/context.h"
 #include "event/fields.h"
 #include "parquet/dataset.h"
-#include "pipeline/enriched_dataset.h"
+#include "pipeline/batch_views.h"
 #include "pipeline/view_tables.h"
 #include "serving/layout.h"
 #include "serving/postgres_publisher.h"
 #include "serving/query.h"
 #include "serving/version_writer.h"
 #include "views/flow.h"
-#include "views/sessions.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -39,35 +39,6 @@ ColumnType SqlType(event::FieldType t) {
       return ColumnType::kText;
   }
   return ColumnType::kText;
-}
-
-// Every event of the enriched dataset's newest version, and the highest segment it includes.
-Result<std::vector<event::Event>> ReadEnriched(const std::string& dir, BatchReport* report) {
-  std::vector<event::Event> events;
-  auto dataset = parquet::Dataset::Open(dir);
-  if (!dataset.ok()) {
-    if (dataset.status().code() == StatusCode::kNotFound) return events;
-    return dataset.status();
-  }
-  for (const std::string& input : dataset->manifest().Inputs()) {
-    ++report->segments;
-    report->watermark_segment =
-        std::max<uint64_t>(report->watermark_segment, std::strtoull(input.c_str(), nullptr, 10));
-  }
-  for (const parquet::DatasetFile& file : dataset->files()) {
-    FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetReader reader, dataset->OpenFile(file));
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> indices,
-                              EventColumnIndices(reader.schema(), reader.path()));
-    std::vector<size_t> projection;
-    for (int i : indices) {
-      if (i >= 0) projection.push_back(static_cast<size_t>(i));
-    }
-    for (size_t rg = 0; rg < reader.num_row_groups(); ++rg) {
-      FOOTFALL_ASSIGN_OR_RETURN(auto columns, reader.ReadRowGroup(rg, projection));
-      AppendEvents(columns, indices, &events);
-    }
-  }
-  return events;
 }
 
 // (date, type) -> bad rows, from the bad-row files of the current enrichment config.
@@ -205,6 +176,8 @@ BatchOptions BatchOptionsFrom(const Config& config) {
   o.enrich.threads = config.enrich_threads;
   o.web = WebModelOptionsFrom(config);
   o.flows = config.flows;
+  o.threads = static_cast<size_t>(config.enrich_threads);
+  o.memory_budget_bytes = config.batch_memory_mb << 20;
   o.events_table_cap = config.events_table_cap;
   o.keep_versions = config.keep_versions;
   o.postgres = config.postgres;
@@ -230,23 +203,43 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
   report.raw_records = enriched.raw_records;
   report.enrich_config_hash = enriched.config_hash;
 
-  const Micros read_started = NowMicros();
-  FOOTFALL_ASSIGN_OR_RETURN(std::vector<event::Event> events,
-                            ReadEnriched(data + "/enriched", &report));
-  report.duplicates = views::Deduplicate(&events);
+  const Micros views_started = NowMicros();
+  ComputedViews computed;
+  auto enriched_dataset = parquet::Dataset::Open(data + "/enriched");
+  if (enriched_dataset.ok()) {
+    for (const std::string& input : enriched_dataset->manifest().Inputs()) {
+      ++report.segments;
+      report.watermark_segment =
+          std::max<uint64_t>(report.watermark_segment, std::strtoull(input.c_str(), nullptr, 10));
+    }
+  } else if (enriched_dataset.status().code() != StatusCode::kNotFound) {
+    return enriched_dataset.status();
+  }
+  {
+    engine::EngineOptions eo;
+    eo.threads = options.threads;
+    eo.memory_budget_bytes = options.memory_budget_bytes;
+    eo.spill_dir = data + "/tmp";
+    engine::Context ctx(eo);
+    if (enriched_dataset.ok()) {
+      FOOTFALL_ASSIGN_OR_RETURN(computed,
+                                ComputeViews(ctx, *enriched_dataset, options.web, options.flows));
+    } else {
+      computed.web = views::SummarizeWeb({}, {}, options.web);
+      for (size_t i = 0; i < options.flows.size(); ++i) computed.flows.emplace_back();
+    }
+  }
+  const std::vector<event::Event>& events = computed.events;
+  const views::WebViews& web = computed.web;
+  const std::vector<views::FlowViews>& flows = computed.flows;
+  report.duplicates = computed.duplicates;
   report.events = events.size();
-  LogInfo("batch", "read " + std::to_string(events.size()) + " events (" +
-                       std::to_string(report.duplicates) + " duplicates removed) in " +
-                       std::to_string((NowMicros() - read_started) / 1000) + " ms");
-
-  const views::WebViews web = views::BuildWebViews(events, options.web);
   report.sessions = web.sessions.size();
   report.page_views = web.page_views.size();
-  std::vector<views::FlowViews> flows;
-  for (const views::FlowSpec& spec : options.flows) {
-    flows.push_back(views::BuildFlowViews(spec, events));
-    report.flow_cases += flows.back().cases.size();
-  }
+  for (const views::FlowViews& f : flows) report.flow_cases += f.cases.size();
+  LogInfo("batch", "views of " + std::to_string(events.size()) + " events (" +
+                       std::to_string(report.duplicates) + " duplicates removed) computed in " +
+                       std::to_string((NowMicros() - views_started) / 1000) + " ms");
   FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
   for (const auto& [key, n] : bad_rows) report.bad_rows += static_cast<uint64_t>(n);
 

@@ -23,6 +23,8 @@ struct BatchOptions {
   EnrichJobOptions enrich;  // its data_dir is data_dir
   views::WebModelOptions web;
   std::vector<views::FlowSpec> flows;
+  size_t threads = 0;                                // the engine's; 0: one per core
+  uint64_t memory_budget_bytes = uint64_t{2} << 30;  // the engine's, over which it spills
   size_t events_table_cap = 1'000'000;  // most recent enriched events loaded into `events`
   int keep_versions = 3;                // serving versions kept on disk, the current included
   std::string postgres;                 // libpq conninfo; empty: SQLite only

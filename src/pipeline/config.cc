@@ -52,6 +52,7 @@ enrich:
 
 batch:
   interval_seconds: 300          # `footfall run` rebuilds the views this often
+  memory_mb: 2048                # the dataflow engine's memory; beyond it, it spills to disk
 
 sessions:
   timeout_minutes: 30            # inactivity that ends a session without a tracker session id
@@ -320,6 +321,7 @@ const std::map<std::string, Setter>& Setters() {
       {"enrich.geo_database",
        [](const YAML::Node& n, Config* c) { return Text(&c->enrich.geo_database)(n); }},
       {"enrich.fingerprint", EnrichFlag(&enrich::EnrichConfig::fingerprint)},
+      {"batch.memory_mb", Int(&Config::batch_memory_mb, 16, 1 << 20)},
       {"batch.interval_seconds", Int(&Config::batch_interval, 1, 7 * 86400, kMicrosPerSecond)},
       {"sessions.timeout_minutes",
        Int(&Config::session_timeout, 1, 24 * 60, 60 * kMicrosPerSecond)},

@@ -42,6 +42,7 @@ struct Config {
   int enrich_threads = 0;  // 0: one per core
 
   Micros batch_interval = 5 * 60 * kMicrosPerSecond;
+  uint64_t batch_memory_mb = 2048;  // the dataflow engine's budget; over it, it spills to disk
   Micros session_timeout = 30 * 60 * kMicrosPerSecond;
 
   // The web model (views/web_model.h).

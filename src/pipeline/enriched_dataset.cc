@@ -77,7 +77,7 @@ Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema,
   return indices;
 }
 
-void AppendEvents(const std::vector<parquet::ColumnVector>& columns, std::span<const int> indices,
+void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
                   std::vector<event::Event>* events) {
   const auto fields = event::EventFields();
   size_t rows = 0;

@@ -27,7 +27,7 @@ Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema, const
 
 // Appends one event per row of `columns` (a row group read with the projection `indices`, in
 // registry order: columns[k] holds field k's values, or is absent when indices[k] is -1).
-void AppendEvents(const std::vector<parquet::ColumnVector>& columns, std::span<const int> indices,
+void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
                   std::vector<event::Event>* events);
 
 }  // namespace footfall::pipeline

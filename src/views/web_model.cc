@@ -102,35 +102,42 @@ std::string JourneyPageName(const event::Event& pv, bool keep_query) {
   return out;
 }
 
-std::vector<std::string> AssignSessions(std::span<const event::Event> events,
-                                        const WebModelOptions& options) {
-  std::vector<std::string> keys(events.size());
-  struct Open {
-    Micros last;
-    std::string id;
-  };
-  std::unordered_map<std::string, Open> open;  // (app_id, user) -> its current session
-  for (size_t i = 0; i < events.size(); ++i) {
-    const event::Event& e = events[i];
-    if (!e.domain_sessionid.empty()) {
-      keys[i] = e.domain_sessionid;
-      continue;
-    }
-    // Without a session id or a user (server-side events of a back office), there is no
-    // visitor to sessionize: such events belong to no session.
-    if (UserKey(e).empty()) continue;
-    std::string key = e.app_id;
-    key += '\0';
-    key += UserKey(e);
-    const Micros t = When(e);
-    auto [it, fresh] = open.try_emplace(std::move(key));
-    if (fresh || t - it->second.last > options.session_timeout) {
-      it->second.id = DerivedSessionId(e.app_id, UserKey(e), t);
-    }
-    it->second.last = t;
-    keys[i] = it->second.id;
+std::string SessionGroupKey(const event::Event& e) {
+  if (!e.domain_sessionid.empty()) return "s" + e.domain_sessionid;
+  const std::string& user = UserKey(e);
+  // Without a session id or a user (server-side events of a back office), there is no
+  // visitor to sessionize.
+  if (user.empty()) return {};
+  std::string key = "u" + e.app_id;
+  key += '\0';
+  key += user;
+  return key;
+}
+
+bool EventTimeLess(const event::Event& a, const event::Event& b) {
+  const Micros ta = When(a), tb = When(b);
+  return ta != tb ? ta < tb : a.event_id < b.event_id;
+}
+
+std::vector<SessionAnalysis> AnalyzeSessionGroup(const std::string& group_key,
+                                                 std::span<const event::Event* const> events,
+                                                 const WebModelOptions& options) {
+  std::vector<SessionAnalysis> out;
+  if (events.empty()) return out;
+  if (group_key.starts_with("s")) {
+    out.push_back(AnalyzeSession(group_key.substr(1), true, events, options));
+    return out;
   }
-  return keys;
+  size_t begin = 0;
+  for (size_t i = 1; i <= events.size(); ++i) {
+    if (i == events.size() || When(*events[i]) - When(*events[i - 1]) > options.session_timeout) {
+      const event::Event& first = *events[begin];
+      out.push_back(AnalyzeSession(DerivedSessionId(first.app_id, UserKey(first), When(first)),
+                                   false, events.subspan(begin, i - begin), options));
+      begin = i;
+    }
+  }
+  return out;
 }
 
 SessionAnalysis AnalyzeSession(const std::string& session_key, bool from_tracker,
@@ -486,24 +493,23 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Mic
 }
 
 WebViews BuildWebViews(const std::vector<event::Event>& events, const WebModelOptions& options) {
-  const std::vector<std::string> keys = AssignSessions(events, options);
   std::unordered_map<std::string, std::vector<const event::Event*>> groups;
   std::vector<std::string> order;
   std::vector<Micros> times;
   times.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    times.push_back(When(events[i]));
-    if (keys[i].empty()) continue;
-    auto [it, fresh] = groups.try_emplace(keys[i]);
-    if (fresh) order.push_back(keys[i]);
-    it->second.push_back(&events[i]);
+  for (const event::Event& e : events) {
+    times.push_back(When(e));
+    std::string key = SessionGroupKey(e);
+    if (key.empty()) continue;
+    auto [it, fresh] = groups.try_emplace(key);
+    if (fresh) order.push_back(std::move(key));
+    it->second.push_back(&e);
   }
   std::vector<SessionAnalysis> analyses;
-  analyses.reserve(order.size());
   for (const std::string& key : order) {
-    const auto& group = groups[key];
-    analyses.push_back(
-        AnalyzeSession(key, !group.front()->domain_sessionid.empty(), group, options));
+    for (SessionAnalysis& a : AnalyzeSessionGroup(key, groups[key], options)) {
+      analyses.push_back(std::move(a));
+    }
   }
   return SummarizeWeb(std::move(analyses), times, options);
 }

@@ -41,12 +41,10 @@ struct WebModelOptions {
 // kInvalidArgument naming the funnel or conversion and what is wrong.
 Status ValidateWebModelOptions(const WebModelOptions& options);
 
-// The session an event belongs to: the tracker's domain_sessionid, or, for events without one,
-// a session id derived from (app_id, user, first event time) by inactivity.
-// Assigns session keys to `events` (in time order) and returns them, one per event: "" for an
-// event with neither a session id nor a user, which belongs to no session.
-std::vector<std::string> AssignSessions(std::span<const event::Event> events,
-                                        const WebModelOptions& options);
+// The group an event is sessionized in: "s" + domain_sessionid for the tracker's session;
+// "u" + app_id + '\0' + user for events without one, sessionized by inactivity within the
+// group; "" for an event with neither, which belongs to no session.
+std::string SessionGroupKey(const event::Event& e);
 
 struct PageViewRow {
   std::string page_view_id;  // the web_page context's id, else the page view's event_id
@@ -102,6 +100,16 @@ struct SessionAnalysis {
 SessionAnalysis AnalyzeSession(const std::string& session_key, bool from_tracker,
                                std::span<const event::Event* const> events,
                                const WebModelOptions& options);
+
+// Analyses the events of one session group (SessionGroupKey), in time order: one session for
+// a tracker's session id; for a user without one, a session per run of events with no gap over
+// the timeout, with an id derived from (app_id, user, first event time).
+std::vector<SessionAnalysis> AnalyzeSessionGroup(const std::string& group_key,
+                                                 std::span<const event::Event* const> events,
+                                                 const WebModelOptions& options);
+
+// The order of events within a session group: (derived_tstamp, event_id).
+bool EventTimeLess(const event::Event& a, const event::Event& b);
 
 struct UserRow {
   std::string user_key;  // domain_userid, else network_userid

@@ -1,0 +1,176 @@
+#include "pipeline/batch_views.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "engine/dataset.h"
+#include "engine/io.h"
+#include "event/fields.h"
+#include "pipeline/enriched_dataset.h"
+#include "pipeline/event_serializer.h"
+#include "views/sessions.h"
+
+namespace footfall::pipeline {
+namespace {
+
+// Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
+// fields, so that the choice is the same whichever copy comes first.
+bool Kept(const event::Event& a, const event::Event& b) {
+  return std::tie(a.collector_tstamp, a.derived_tstamp, a.event_fingerprint, a.network_userid,
+                  a.user_ipaddress, a.page_url) <= std::tie(b.collector_tstamp, b.derived_tstamp,
+                                                            b.event_fingerprint, b.network_userid,
+                                                            b.user_ipaddress, b.page_url);
+}
+
+bool StepLess(const views::FlowStep& a, const views::FlowStep& b) {
+  return std::tie(a.tstamp, a.lifecycle, a.activity, a.resource, a.cost) <
+         std::tie(b.tstamp, b.lifecycle, b.activity, b.resource, b.cost);
+}
+
+// The events of `events` as an engine source of `partitions` partitions (copies).
+engine::Dataset<event::Event> Source(engine::Context& ctx, const std::vector<event::Event>& events,
+                                     size_t partitions) {
+  return engine::FromPartitions<event::Event>(
+      ctx, partitions, [&events, partitions](size_t p, engine::Emitter<event::Event> emit) {
+        const size_t n = events.size();
+        for (size_t i = n * p / partitions; i < n * (p + 1) / partitions; ++i) emit(events[i]);
+        return Status::Ok();
+      });
+}
+
+}  // namespace
+
+Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
+                                   const views::WebModelOptions& web,
+                                   const std::vector<views::FlowSpec>& flows) {
+  ComputedViews out;
+  std::vector<std::string> paths;
+  for (const parquet::DatasetFile& f : enriched.files()) paths.push_back(enriched.PathOf(f));
+
+  // 1. Read and deduplicate.
+  if (!paths.empty()) {
+    // Fields the files lack (written by an older footfall) stay empty; a column of another
+    // type than the field's is corruption.
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> present,
+                              EventColumnIndices(enriched.schema(), enriched.dir()));
+    std::vector<std::string> columns;
+    for (size_t k = 0; k < present.size(); ++k) {
+      if (present[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+    }
+    FOOTFALL_ASSIGN_OR_RETURN(
+        engine::Dataset<event::Event> raw,
+        engine::ReadParquet<event::Event>(ctx, paths, columns,
+                                          [present](std::span<const parquet::ColumnVector> cols,
+                                                    engine::Emitter<event::Event> emit) {
+                                            std::vector<event::Event> events;
+                                            AppendEvents(cols, present, &events);
+                                            for (event::Event& e : events) emit(std::move(e));
+                                            return Status::Ok();
+                                          }));
+    struct Counted {
+      event::Event event;
+      uint64_t copies = 1;
+    };
+    FOOTFALL_ASSIGN_OR_RETURN(
+        auto unique,
+        raw.KeyBy([](const event::Event& e) { return e.event_id; })
+            .CombineByKey(
+                [](event::Event&& e) { return std::pair<event::Event, uint64_t>(std::move(e), 1); },
+                [](std::pair<event::Event, uint64_t>&& c, event::Event&& e) {
+                  if (!Kept(c.first, e)) c.first = std::move(e);
+                  ++c.second;
+                  return std::move(c);
+                },
+                [](std::pair<event::Event, uint64_t>&& a, std::pair<event::Event, uint64_t>&& b) {
+                  if (!Kept(a.first, b.first)) a.first = std::move(b.first);
+                  a.second += b.second;
+                  return std::move(a);
+                })
+            .Collect());
+    out.events.reserve(unique.size());
+    for (auto& [id, kept] : unique) {
+      out.duplicates += kept.second - 1;
+      out.events.push_back(std::move(kept.first));
+    }
+    std::sort(out.events.begin(), out.events.end(), views::EventTimeLess);
+  }
+  const size_t partitions = std::max<size_t>(1, std::min<size_t>(64, out.events.size() / 20000));
+
+  // 2. Sessions: group, order by time, analyse each group.
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto groups,
+      Source(ctx, out.events, partitions)
+          .KeyBy([](const event::Event& e) { return views::SessionGroupKey(e); })
+          .Filter([](const std::pair<std::string, event::Event>& p) { return !p.first.empty(); })
+          .GroupByKey(views::EventTimeLess)
+          .FlatMap([web](std::pair<std::string, std::vector<event::Event>>&& g) {
+            std::vector<const event::Event*> ptrs;
+            ptrs.reserve(g.second.size());
+            for (const event::Event& e : g.second) ptrs.push_back(&e);
+            return views::AnalyzeSessionGroup(g.first, ptrs, web);
+          })
+          .Collect());
+  std::vector<Micros> times;
+  times.reserve(out.events.size());
+  for (const event::Event& e : out.events) {
+    times.push_back(e.derived_tstamp.value_or(e.collector_tstamp.value_or(0)));
+  }
+  out.web = views::SummarizeWeb(std::move(groups), times, web);
+
+  // 3. Flows: group each flow's steps by case, analyse each case.
+  for (const views::FlowSpec& spec : flows) {
+    const auto extractor = std::make_shared<const views::FlowExtractor>(spec);
+    FOOTFALL_ASSIGN_OR_RETURN(
+        auto steps,
+        Source(ctx, out.events, partitions)
+            .FlatMap([extractor](event::Event&& e) {
+              std::vector<std::pair<std::string, std::pair<int, views::FlowStep>>> r;
+              views::FlowStep step;
+              switch (extractor->Extract(e, &step)) {
+                case views::StepOutcome::kStep: {
+                  std::string id = step.case_id;
+                  r.push_back({std::move(id), {1, std::move(step)}});
+                  break;
+                }
+                case views::StepOutcome::kIncomplete:
+                  r.push_back({std::string(), {0, views::FlowStep()}});
+                  break;
+                case views::StepOutcome::kNotInFlow:
+                  break;
+              }
+              return r;
+            })
+            .GroupByKey([](const std::pair<int, views::FlowStep>& a,
+                           const std::pair<int, views::FlowStep>& b) {
+              return StepLess(a.second, b.second);
+            })
+            .Map([spec](std::pair<std::string, std::vector<std::pair<int, views::FlowStep>>>&& g) {
+              // (events without a case, the case's analysis): incomplete events are keyed "".
+              std::pair<int64_t, std::vector<views::CaseAnalysis>> r{0, {}};
+              std::vector<views::FlowStep> case_steps;
+              for (auto& [ok, step] : g.second) {
+                if (ok) {
+                  case_steps.push_back(std::move(step));
+                } else {
+                  ++r.first;
+                }
+              }
+              if (!case_steps.empty()) {
+                r.second.push_back(views::AnalyzeCase(spec, g.first, std::move(case_steps)));
+              }
+              return r;
+            })
+            .Collect());
+    std::vector<views::CaseAnalysis> cases;
+    int64_t incomplete = 0;
+    for (auto& [n, analysis] : steps) {
+      incomplete += n;
+      for (views::CaseAnalysis& a : analysis) cases.push_back(std::move(a));
+    }
+    out.flows.push_back(views::SummarizeFlow(spec, cases));
+    out.flows.back().incomplete_events = incomplete;
+  }
+  return out;
+}
+
+}  // namespace footfall::pipeline

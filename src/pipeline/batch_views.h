@@ -1,0 +1,32 @@
+// The batch views computed on the dataflow engine from the enriched dataset: read the Parquet
+// lake (one partition per row group), deduplicate by event_id (earliest collector_tstamp), then
+// group events by session and flow cases by case with a secondary sort by time, and analyse
+// each group in parallel (views/web_model.h, views/flow.h). The per-group results are folded
+// into the view tables in memory, in a fixed order, so that the rows never depend on the
+// number of threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/context.h"
+#include "event/event.h"
+#include "parquet/dataset.h"
+#include "views/flow.h"
+#include "views/web_model.h"
+
+namespace footfall::pipeline {
+
+struct ComputedViews {
+  views::WebViews web;
+  std::vector<views::FlowViews> flows;  // one per flow spec, in config order
+  std::vector<event::Event> events;     // deduplicated, in (derived_tstamp, event_id) order
+  uint64_t duplicates = 0;
+};
+
+Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
+                                   const views::WebModelOptions& web,
+                                   const std::vector<views::FlowSpec>& flows);
+
+}  // namespace footfall::pipeline
