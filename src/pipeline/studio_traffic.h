@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ class StudioWorkflow {
   // none is due. Garments arriving up to `now` are simulated first. `collector_time` is when
   // the collector is to have received it.
   bool NextDue(Micros now, Micros collector_time, rawlog::CollectorPayload* out);
+
+  // No garment arrives any more; those already in the studio go on to the end.
+  void CloseArrivals() { next_arrival_ = std::numeric_limits<Micros>::max(); }
 
   uint64_t cases_started() const { return cases_; }
   const std::array<ActivityTruth, kActivityCount>& truth() const { return truth_; }
