@@ -31,15 +31,15 @@ namespace footfall::enrich {
 namespace {
 
 // Every tracker-protocol parameter the mapping reads.
-#define FOOTFALL_PARAMS(X)                                                                         \
-  X(e)                                                                                             \
-  X(eid)                                                                                           \
-  X(aid)                                                                                           \
-  X(p) X(tv) X(tna) X(uid) X(duid) X(sid) X(vid) X(nuid) X(tnuid) X(ip) X(ua) X(dtm) X(stm) X(ttm) \
-      X(tz) X(lang) X(cs) X(res) X(vp) X(ds) X(cd) X(cookie) X(url) X(page) X(refr) X(pp_mix)      \
-          X(pp_max) X(pp_miy) X(pp_may) X(se_ca) X(se_ac) X(se_la) X(se_pr) X(se_va) X(ue_pr)      \
-              X(ue_px) X(co) X(cx) X(tr_id) X(tr_af) X(tr_tt) X(tr_tx) X(tr_sh) X(tr_ci) X(tr_st)  \
-                  X(tr_co) X(tr_cu) X(ti_id) X(ti_sk) X(ti_nm) X(ti_ca) X(ti_pr) X(ti_qu) X(ti_cu)
+// clang-format off
+#define FOOTFALL_PARAMS(X)                                                                   \
+  X(e) X(eid) X(aid) X(p) X(tv) X(tna) X(uid) X(duid) X(sid) X(vid) X(nuid) X(tnuid) X(ip)  \
+  X(ua) X(dtm) X(stm) X(ttm) X(tz) X(lang) X(cs) X(res) X(vp) X(ds) X(cd) X(cookie) X(url)  \
+  X(page) X(refr) X(pp_mix) X(pp_max) X(pp_miy) X(pp_may) X(se_ca) X(se_ac) X(se_la)       \
+  X(se_pr) X(se_va) X(ue_pr) X(ue_px) X(co) X(cx) X(tr_id) X(tr_af) X(tr_tt) X(tr_tx)      \
+  X(tr_sh) X(tr_ci) X(tr_st) X(tr_co) X(tr_cu) X(ti_id) X(ti_sk) X(ti_nm) X(ti_ca) X(ti_pr) \
+  X(ti_qu) X(ti_cu)
+// clang-format on
 
 enum Param : int {
 #define FOOTFALL_ENUM(name) kParam_##name,

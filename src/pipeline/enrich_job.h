@@ -35,7 +35,7 @@ struct EnrichJobOptions {
 
 struct EnrichJobReport {
   std::string config_hash;
-  uint64_t segments_total = 0;    // sealed segments in the raw log
+  uint64_t segments_total = 0;     // sealed segments in the raw log
   uint64_t segments_enriched = 0;  // by this run
   uint64_t raw_records = 0;        // of the segments enriched by this run
   uint64_t events = 0;
