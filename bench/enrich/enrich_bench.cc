@@ -20,10 +20,10 @@
 #include <thread>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/json_writer.h"
 #include "base/random.h"
 #include "base/url.h"
-#include "enrich/base64.h"
 #include "enrich/enrich.h"
 #include "enrich/ua_parser.h"
 #include "iglu/registry.h"
@@ -45,10 +45,11 @@ std::vector<std::string> LoadUserAgents(size_t limit) {
 }
 
 std::string Cx(const std::string& page_view_id) {
-  return EncodeBase64Url(
+  return Base64Encode(
       R"({"schema":"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0","data":[)"
       R"({"schema":"iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0","data":{"id":")" +
-      page_view_id + R"("}}]})");
+          page_view_id + R"("}}]})",
+      Base64Alphabet::kUrlSafe);
 }
 
 void Append(std::string* q, std::string_view k, std::string_view v) {
@@ -129,13 +130,14 @@ Mix Generate(size_t n, uint64_t seed, const std::vector<std::string>& agents) {
       common(&p.query, "ue");
       Append(
           &p.query, "ue_px",
-          EncodeBase64Url(
+          Base64Encode(
               R"({"schema":"iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",)"
               R"("data":{"schema":"iglu:com.footfall/try_on/jsonschema/1-0-0",)"
               R"("data":{"product_id":"D-)" +
-              std::to_string(rng.Uniform(500)) +
-              R"(","garment_category":"dresses","outcome":"completed","duration_ms":)" +
-              std::to_string(rng.Uniform(90000)) + "}}}"));
+                  std::to_string(rng.Uniform(500)) +
+                  R"(","garment_category":"dresses","outcome":"completed","duration_ms":)" +
+                  std::to_string(rng.Uniform(90000)) + "}}}",
+              Base64Alphabet::kUrlSafe));
       mix.items += 1;
     } else {  // tp2 POST batch from a server-side tracker
       p.method = "POST";

@@ -71,7 +71,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
       out.push_back(static_cast<char>((acc >> bits) & 0xff));
     }
   }
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
+  // Leftover bits of a non-canonical encoding are ignored, as lenient decoders do.
   return out;
 }
 

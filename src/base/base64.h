@@ -14,8 +14,8 @@ enum class Base64Alphabet { kStandard, kUrlSafe };
 std::string Base64Encode(std::string_view bytes, Base64Alphabet alphabet);
 
 // Decodes either alphabet (even mixed), with or without `=` padding. Empty optional for any
-// other character, a length that no encoding produces, padding in the middle, or non-zero
-// trailing bits (so every accepted input has exactly one decoding).
+// other character (spaces and percent-escapes included), a length that no encoding produces,
+// or padding in the middle. Unused bits of the last character are ignored.
 std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace footfall

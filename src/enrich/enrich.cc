@@ -11,11 +11,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/base64.h"
 #include "base/json_writer.h"
 #include "base/random.h"
 #include "enrich/adapters.h"
 #include "enrich/attribution.h"
-#include "enrich/base64.h"
 #include "enrich/geo.h"
 #include "enrich/ip_address.h"
 #include "enrich/ua_fields.h"
@@ -490,7 +490,7 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
     if (plain) {
       json = *v[kParam_ue_pr];
     } else if (v[kParam_ue_px] != nullptr) {
-      json = DecodeBase64Any(*v[kParam_ue_px]);
+      json = Base64Decode(*v[kParam_ue_px]);
       if (!json) fail("ue_px", *v[kParam_ue_px], "base64 (URL-safe or standard alphabet)");
     } else {
       fail("ue_pr", "", "ue_pr or ue_px: a self-describing event needs one");
@@ -530,7 +530,7 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
     if (plain) {
       json = *v[kParam_co];
     } else {
-      json = DecodeBase64Any(*v[kParam_cx]);
+      json = Base64Decode(*v[kParam_cx]);
       if (!json) fail("cx", *v[kParam_cx], "base64 (URL-safe or standard alphabet)");
     }
     simdjson::dom::element root;
@@ -679,7 +679,7 @@ void Enricher::EnrichRecord(std::string_view record, EnrichOutput* out) {
         BadRow{BadRowType::kCollectorPayloadFormatViolation,
                0,
                {{"record", std::to_string(record.size()) + " bytes", payload.status().message()}},
-               "base64:" + EncodeBase64Url(record)});
+               "base64:" + Base64Encode(record, Base64Alphabet::kUrlSafe)});
     return;
   }
   impl_->EnrichPayload(*payload, out);

@@ -6,11 +6,11 @@
 #include <memory>
 #include <set>
 
+#include "base/base64.h"
 #include "base/json_writer.h"
 #include "base/random.h"
 #include "base/url.h"
 #include "enrich/adapters.h"
-#include "enrich/base64.h"
 #include "enrich/ua_parser.h"
 
 namespace footfall::enrich {
@@ -254,7 +254,7 @@ TEST(Enrich, ProtocolViolationsBecomeBadRows) {
 }
 
 TEST(Enrich, SelfDescribingEventInEveryEncoding) {
-  const std::string url_safe = EncodeBase64Url(kUe);
+  const std::string url_safe = Base64Encode(kUe, Base64Alphabet::kUrlSafe);
   std::string standard = url_safe;
   for (char& c : standard) c = c == '-' ? '+' : c == '_' ? '/' : c;
   while (standard.size() % 4 != 0) standard += '=';
@@ -273,7 +273,8 @@ TEST(Enrich, SelfDescribingEventInEveryEncoding) {
 }
 
 TEST(Enrich, ContextsAsJsonArray) {
-  for (const std::string& q : {"e=pv&co=" + Enc(kCx), "e=pv&cx=" + EncodeBase64Url(kCx)}) {
+  for (const std::string& q :
+       {"e=pv&co=" + Enc(kCx), "e=pv&cx=" + Base64Encode(kCx, Base64Alphabet::kUrlSafe)}) {
     const event::Event e = One(q);
     simdjson::dom::parser parser;
     simdjson::dom::array contexts;
@@ -297,8 +298,8 @@ TEST(Enrich, EnvelopeErrors) {
   for (const std::string& q : std::vector<std::string>{
            "e=ue", "e=ue&ue_pr=" + Enc(wrong_envelope), "e=ue&ue_pr=" + Enc(not_sdj),
            "e=ue&ue_pr=" + Enc(no_data), "e=ue&ue_pr=%7Bnot", "e=ue&ue_px=%21%21%21",
-           "e=ue&ue_px=" + EncodeBase64Url("[1,2"), "e=pv&cx=a", "e=pv&co=" + Enc(cx_not_array),
-           "e=pv&co=" + Enc(cx_bad_item), "e=pv&co=" + Enc(kUe)}) {
+           "e=ue&ue_px=" + Base64Encode("[1,2", Base64Alphabet::kUrlSafe), "e=pv&cx=a",
+           "e=pv&co=" + Enc(cx_not_array), "e=pv&co=" + Enc(cx_bad_item), "e=pv&co=" + Enc(kUe)}) {
     const BadRow bad = Bad(q);
     EXPECT_EQ(bad.type, BadRowType::kTrackerProtocolViolations) << q;
   }
@@ -523,7 +524,7 @@ TEST(Enrich, UndecodableRecord) {
   enricher.EnrichRecord("garbage", &out);
   ASSERT_EQ(out.bad_rows.size(), 1u);
   EXPECT_EQ(out.bad_rows[0].type, BadRowType::kCollectorPayloadFormatViolation);
-  EXPECT_EQ(out.bad_rows[0].payload, "base64:" + EncodeBase64Url("garbage"));
+  EXPECT_EQ(out.bad_rows[0].payload, "base64:" + Base64Encode("garbage", Base64Alphabet::kUrlSafe));
   simdjson::dom::parser parser;
   EXPECT_EQ(parser.parse(BadRowToJson(out.bad_rows[0])).error(), simdjson::SUCCESS);
   // A whole record round-trips through the raw-log encoding.
@@ -555,9 +556,9 @@ std::vector<rawlog::CollectorPayload> RandomPayloads(uint64_t seed, size_t n,
                                            "vp=q",
                                            "refr=https%3A%2F%2Fwww.google.com%2F%3Fq%3Dz",
                                            "ue_pr=" + PercentEncode(kUe),
-                                           "ue_px=" + EncodeBase64Url(kUe),
+                                           "ue_px=" + Base64Encode(kUe, Base64Alphabet::kUrlSafe),
                                            "ue_px=***",
-                                           "cx=" + EncodeBase64Url(kCx),
+                                           "cx=" + Base64Encode(kCx, Base64Alphabet::kUrlSafe),
                                            "co=%7B",
                                            "u=https%3A%2F%2Fx.example%2F",
                                            "schema=iglu%3Acom.acme%2Fo%2Fjsonschema%2F1-0-0",

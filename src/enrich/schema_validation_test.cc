@@ -1,8 +1,8 @@
 // Enrichment with the schema registry: every self-describing event and context is validated.
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "base/url.h"
-#include "enrich/base64.h"
 #include "enrich/enrich.h"
 #include "iglu/registry.h"
 
@@ -54,10 +54,12 @@ constexpr char kTryOn[] = "iglu:com.footfall/try_on/jsonschema/1-0-0";
 constexpr char kWebPage[] = "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0";
 
 TEST(SchemaValidation, ValidEventAndContextsPass) {
-  const EnrichOutput out =
-      Enrich("e=ue&ue_px=" + EncodeBase64Url(Ue(kTryOn, R"({"product_id":"D-1"})")) + "&cx=" +
-             EncodeBase64Url(Cx(std::string(R"({"schema":")") + kWebPage +
-                                R"(","data":{"id":"0b1c2d3e-4f50-4a1b-8c2d-3e4f5a6b7c8d"}})")));
+  const EnrichOutput out = Enrich(
+      "e=ue&ue_px=" +
+      Base64Encode(Ue(kTryOn, R"({"product_id":"D-1"})"), Base64Alphabet::kUrlSafe) + "&cx=" +
+      Base64Encode(Cx(std::string(R"({"schema":")") + kWebPage +
+                      R"(","data":{"id":"0b1c2d3e-4f50-4a1b-8c2d-3e4f5a6b7c8d"}})"),
+                   Base64Alphabet::kUrlSafe));
   ASSERT_EQ(out.events.size(), 1u) << (out.bad_rows.empty() ? "" : BadRowToJson(out.bad_rows[0]));
   EXPECT_EQ(out.events[0].event_name, "try_on");
 }
@@ -96,7 +98,8 @@ TEST(SchemaValidation, OneInvalidItemDoesNotRejectTheBatch) {
       R"({"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[)";
   for (const std::string* ue : {&good, &bad, &good}) {
     if (ue != &good || body.back() != '[') body += ',';
-    body += R"({"e":"ue","p":"web","tv":"t","ue_px":")" + EncodeBase64Url(*ue) + "\"}";
+    body += R"({"e":"ue","p":"web","tv":"t","ue_px":")" +
+            Base64Encode(*ue, Base64Alphabet::kUrlSafe) + "\"}";
   }
   body += "]}";
   const EnrichOutput out = Enrich("", body);
