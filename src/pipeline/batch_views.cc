@@ -22,11 +22,6 @@ bool Kept(const event::Event& a, const event::Event& b) {
                                                             b.user_ipaddress, b.page_url);
 }
 
-bool StepLess(const views::FlowStep& a, const views::FlowStep& b) {
-  return std::tie(a.tstamp, a.lifecycle, a.activity, a.resource, a.cost) <
-         std::tie(b.tstamp, b.lifecycle, b.activity, b.resource, b.cost);
-}
-
 // The events of `events` as an engine source of `partitions` partitions (copies).
 engine::Dataset<event::Event> Source(engine::Context& ctx, const std::vector<event::Event>& events,
                                      size_t partitions) {
@@ -142,7 +137,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
             })
             .GroupByKey([](const std::pair<int, views::FlowStep>& a,
                            const std::pair<int, views::FlowStep>& b) {
-              return StepLess(a.second, b.second);
+              return views::FlowStepLess(a.second, b.second);
             })
             .Map([spec](std::pair<std::string, std::vector<std::pair<int, views::FlowStep>>>&& g) {
               // (events without a case, the case's analysis): incomplete events are keyed "".

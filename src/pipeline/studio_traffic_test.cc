@@ -145,7 +145,7 @@ TEST(StudioWorkflow, FlowViewsRecoverTheSimulatedWaitsAndServiceTimes) {
       cases[id].push_back(
           {id, s.activity,
            s.lifecycle == "start" ? views::Lifecycle::kStart : views::Lifecycle::kComplete, s.time,
-           s.cost >= 0 ? std::optional<double>(s.cost) : std::nullopt, ""});
+           s.cost >= 0 ? std::optional<double>(s.cost) : std::nullopt, "", ""});
     }
   };
   drain(arrivals_end);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace footfall::views {
@@ -49,6 +50,10 @@ double Slope(const std::vector<double>& ys) {
 
 }  // namespace
 
+bool FlowStepLess(const FlowStep& a, const FlowStep& b) {
+  return std::tie(a.tstamp, a.lifecycle, a.event_id) < std::tie(b.tstamp, b.lifecycle, b.event_id);
+}
+
 double PercentileCont(std::vector<double>& values, double p) {
   if (values.empty()) return kNaN;
   std::sort(values.begin(), values.end());
@@ -60,11 +65,7 @@ double PercentileCont(std::vector<double>& values, double p) {
 
 CaseAnalysis AnalyzeCase(const FlowSpec& spec, const std::string& case_id,
                          std::vector<FlowStep> steps) {
-  // Time order; at the same time starts before completes, then input order.
-  std::stable_sort(steps.begin(), steps.end(), [](const FlowStep& a, const FlowStep& b) {
-    if (a.tstamp != b.tstamp) return a.tstamp < b.tstamp;
-    return a.lifecycle < b.lifecycle;
-  });
+  std::sort(steps.begin(), steps.end(), FlowStepLess);
   CaseAnalysis out;
   std::vector<FlowExecution>& execs = out.executions;
   std::map<std::string, std::deque<size_t>> open;  // activity -> executions awaiting completion

@@ -66,6 +66,10 @@ struct CaseAnalysis {
   std::vector<FlowTransition> transitions;
 };
 
+// The order of a case's steps: time; at the same instant starts before completes; then
+// event_id.
+bool FlowStepLess(const FlowStep& a, const FlowStep& b);
+
 // Analyses one case from its steps, in any order.
 CaseAnalysis AnalyzeCase(const FlowSpec& spec, const std::string& case_id,
                          std::vector<FlowStep> steps);

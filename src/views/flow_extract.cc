@@ -125,6 +125,7 @@ StepOutcome FlowExtractor::Extract(const event::Event& e, FlowStep* step) const 
   }
   step->cost = spec_.cost_field.empty() ? std::nullopt : read.Number(cost_);
   step->resource = spec_.resource_field.empty() ? std::string() : read.Text(resource_);
+  step->event_id = e.event_id;
   return StepOutcome::kStep;
 }
 

@@ -21,6 +21,7 @@ struct FlowStep {
   Micros tstamp = 0;
   std::optional<double> cost;
   std::string resource;
+  std::string event_id;  // orders steps of the same instant and lifecycle
 
   bool operator==(const FlowStep&) const = default;
 };

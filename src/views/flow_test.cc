@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace footfall::views {
 namespace {
@@ -10,14 +11,21 @@ namespace {
 constexpr Micros kMin = 60 * kMicrosPerSecond;
 constexpr Micros kT0 = 1764115200000000;  // 2025-11-26T00:00:00Z
 
+// Event ids in the order the steps are made, which orders steps of the same instant.
+std::string NextEventId() {
+  static int n = 0;
+  char id[16];
+  std::snprintf(id, sizeof id, "e%06d", ++n);
+  return id;
+}
 FlowStep S(std::string activity, Micros t, std::optional<double> cost = std::nullopt) {
-  return {"c", std::move(activity), Lifecycle::kStart, kT0 + t, cost, ""};
+  return {"c", std::move(activity), Lifecycle::kStart, kT0 + t, cost, "", NextEventId()};
 }
 FlowStep C(std::string activity, Micros t, std::optional<double> cost = std::nullopt) {
-  return {"c", std::move(activity), Lifecycle::kComplete, kT0 + t, cost, ""};
+  return {"c", std::move(activity), Lifecycle::kComplete, kT0 + t, cost, "", NextEventId()};
 }
 FlowStep I(std::string activity, Micros t) {
-  return {"c", std::move(activity), Lifecycle::kInstant, kT0 + t, std::nullopt, ""};
+  return {"c", std::move(activity), Lifecycle::kInstant, kT0 + t, std::nullopt, "", NextEventId()};
 }
 
 FlowSpec Spec() {
@@ -187,7 +195,7 @@ TEST(FlowExtractor, ReadsSelfDescribingDataAndEventFields) {
                       &step),
             StepOutcome::kStep);
   EXPECT_EQ(step,
-            (FlowStep{"SS27-1", "composite", Lifecycle::kComplete, kT0, 19.5, "retoucher-1"}));
+            (FlowStep{"SS27-1", "composite", Lifecycle::kComplete, kT0, 19.5, "retoucher-1", ""}));
   // Numbers as case ids, null costs.
   EXPECT_EQ(x.Extract(WorkflowEvent(
                           R"({"case_id":42,"activity":"a","lifecycle":"start","cost":null})", kT0),
