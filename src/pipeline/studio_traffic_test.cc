@@ -92,7 +92,7 @@ TEST(StudioWorkflow, CasesRunThroughTheProcessInTimeOrder) {
 
 TEST(StudioWorkflow, TheTruthMatchesTheEventsAndCompositingIsTheBottleneck) {
   StudioWorkflow studio(5, 60, kStart);
-  const auto cases = Drain(studio, kStart + 60 * kMicrosPerDay);
+  const auto cases = Drain(studio, kStart + 20 * kMicrosPerDay);
   // Waits seen in the events: previous completion in the case -> start.
   std::map<std::string, std::pair<int64_t, Micros>> waits;  // activity -> (executions, total)
   for (const auto& [id, steps] : cases) {
@@ -128,7 +128,7 @@ TEST(StudioWorkflow, TheTruthMatchesTheEventsAndCompositingIsTheBottleneck) {
 // rounding), and compositing is the bottleneck.
 TEST(StudioWorkflow, FlowViewsRecoverTheSimulatedWaitsAndServiceTimes) {
 #if defined(__SANITIZE_ADDRESS__)
-  constexpr int kCases = 10'000;  // the sanitizer build is ten times slower
+  constexpr int kCases = 2'000;  // the sanitizer build is ten times slower
 #else
   constexpr int kCases = 100'000;
 #endif
