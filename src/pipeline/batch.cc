@@ -220,6 +220,20 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     eo.threads = options.threads;
     eo.memory_budget_bytes = options.memory_budget_bytes;
     eo.spill_dir = data + "/tmp";
+    std::optional<ProgressBar> stage_bar;
+    if (options.progress) {
+      eo.progress = [&stage_bar](const engine::StageProgress& p) {
+        if (p.partitions_done == 0 && !p.done) {
+          stage_bar.emplace("views", p.partitions, "partitions");
+        }
+        if (stage_bar) {
+          stage_bar->Update(p.partitions_done, "stage " + std::to_string(p.stage + 1) + "/" +
+                                                   std::to_string(p.stages) + " " + p.name + ", " +
+                                                   HumanCount(p.rows) + " rows");
+        }
+        if (p.done && stage_bar) stage_bar->Finish();
+      };
+    }
     engine::Context ctx(eo);
     if (enriched_dataset.ok()) {
       FOOTFALL_ASSIGN_OR_RETURN(computed,

@@ -1,6 +1,7 @@
 #include "pipeline/batch_views.h"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 #include "engine/dataset.h"
@@ -22,13 +23,14 @@ bool Kept(const event::Event& a, const event::Event& b) {
                                                             b.user_ipaddress, b.page_url);
 }
 
-// The events of `events` as an engine source of `partitions` partitions (copies).
-engine::Dataset<event::Event> Source(engine::Context& ctx, const std::vector<event::Event>& events,
-                                     size_t partitions) {
-  return engine::FromPartitions<event::Event>(
-      ctx, partitions, [&events, partitions](size_t p, engine::Emitter<event::Event> emit) {
-        const size_t n = events.size();
-        for (size_t i = n * p / partitions; i < n * (p + 1) / partitions; ++i) emit(events[i]);
+// The indices of `events` as an engine source of `partitions` partitions: the grouping jobs
+// shuffle indices into the deduplicated events, which every task reads, not the events.
+engine::Dataset<uint32_t> Indices(engine::Context& ctx, size_t n, size_t partitions) {
+  return engine::FromPartitions<uint32_t>(
+      ctx, partitions, [n, partitions](size_t p, engine::Emitter<uint32_t> emit) {
+        for (size_t i = n * p / partitions; i < n * (p + 1) / partitions; ++i) {
+          emit(static_cast<uint32_t>(i));
+        }
         return Status::Ok();
       });
 }
@@ -91,17 +93,24 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   }
   const size_t partitions = std::max<size_t>(1, std::min<size_t>(64, out.events.size() / 20000));
 
-  // 2. Sessions: group, order by time, analyse each group.
+  // 2. Sessions: group, order by time (the events are in time order: so are their indices),
+  // analyse each group.
+  if (out.events.size() > std::numeric_limits<uint32_t>::max()) {
+    return Status(StatusCode::kResourceExhausted, "more events than one batch holds in memory");
+  }
+  const std::vector<event::Event>& events = out.events;
   FOOTFALL_ASSIGN_OR_RETURN(
       auto groups,
-      Source(ctx, out.events, partitions)
-          .KeyBy([](const event::Event& e) { return views::SessionGroupKey(e); })
-          .Filter([](const std::pair<std::string, event::Event>& p) { return !p.first.empty(); })
-          .GroupByKey(views::EventTimeLess)
-          .FlatMap([web](std::pair<std::string, std::vector<event::Event>>&& g) {
+      Indices(ctx, events.size(), partitions)
+          .Map([&events](uint32_t i) {
+            return std::pair<std::string, uint32_t>(views::SessionGroupKey(events[i]), i);
+          })
+          .Filter([](const std::pair<std::string, uint32_t>& p) { return !p.first.empty(); })
+          .GroupByKey([](uint32_t a, uint32_t b) { return a < b; })
+          .FlatMap([&events, web](std::pair<std::string, std::vector<uint32_t>>&& g) {
             std::vector<const event::Event*> ptrs;
             ptrs.reserve(g.second.size());
-            for (const event::Event& e : g.second) ptrs.push_back(&e);
+            for (uint32_t i : g.second) ptrs.push_back(&events[i]);
             return views::AnalyzeSessionGroup(g.first, ptrs, web);
           })
           .Collect());
@@ -117,11 +126,11 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     const auto extractor = std::make_shared<const views::FlowExtractor>(spec);
     FOOTFALL_ASSIGN_OR_RETURN(
         auto steps,
-        Source(ctx, out.events, partitions)
-            .FlatMap([extractor](event::Event&& e) {
+        Indices(ctx, events.size(), partitions)
+            .FlatMap([extractor, &events](uint32_t i) {
               std::vector<std::pair<std::string, std::pair<int, views::FlowStep>>> r;
               views::FlowStep step;
-              switch (extractor->Extract(e, &step)) {
+              switch (extractor->Extract(events[i], &step)) {
                 case views::StepOutcome::kStep: {
                   std::string id = step.case_id;
                   r.push_back({std::move(id), {1, std::move(step)}});
