@@ -9,7 +9,6 @@
 #include "event/fields.h"
 #include "pipeline/enriched_dataset.h"
 #include "pipeline/event_serializer.h"
-#include "views/sessions.h"
 
 namespace footfall::pipeline {
 namespace {

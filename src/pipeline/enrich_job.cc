@@ -203,15 +203,18 @@ Result<EnrichJobReport> RunEnrich(const EnrichJobOptions& options) {
     };
     std::map<std::string, DateFile> by_date;
     std::map<std::string, std::string> bad_lines;  // date -> JSON lines
+    const auto open = [&](const std::string& date, DateFile& df) -> Status {
+      if (df.file) return Status::Ok();
+      std::lock_guard l(mu);
+      FOOTFALL_ASSIGN_OR_RETURN(
+          parquet::ParquetWriter w,
+          dataset.CreateFile("date=" + date, name + "-" + hash + ".parquet", schema));
+      df.file.emplace(std::move(w));
+      return Status::Ok();
+    };
     const auto flush = [&](const std::string& date, DateFile& df) -> Status {
       if (df.buffer.empty()) return Status::Ok();
-      if (!df.file) {
-        std::lock_guard l(mu);
-        FOOTFALL_ASSIGN_OR_RETURN(
-            parquet::ParquetWriter w,
-            dataset.CreateFile("date=" + date, name + "-" + hash + ".parquet", schema));
-        df.file.emplace(std::move(w));
-      }
+      FOOTFALL_RETURN_IF_ERROR(open(date, df));
       std::vector<parquet::ColumnVector> columns;
       AppendEventColumns(df.buffer, &columns);
       df.buffer.clear();
@@ -258,13 +261,7 @@ Result<EnrichJobReport> RunEnrich(const EnrichJobOptions& options) {
     }
     for (auto& [date, df] : by_date) {
       FOOTFALL_RETURN_IF_ERROR(flush(date, df));
-      if (!df.file) {
-        std::lock_guard l(mu);
-        FOOTFALL_ASSIGN_OR_RETURN(
-            parquet::ParquetWriter w,
-            dataset.CreateFile("date=" + date, name + "-" + hash + ".parquet", schema));
-        df.file.emplace(std::move(w));
-      }
+      FOOTFALL_RETURN_IF_ERROR(open(date, df));  // an empty file for a segment without events
       out.files.push_back(std::move(*df.file));
     }
     for (const auto& [date, lines] : bad_lines) {

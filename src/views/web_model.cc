@@ -102,6 +102,10 @@ std::string JourneyPageName(const event::Event& pv, bool keep_query) {
   return out;
 }
 
+const std::string& UserKey(const event::Event& e) {
+  return e.domain_userid.empty() ? e.network_userid : e.domain_userid;
+}
+
 std::string SessionGroupKey(const event::Event& e) {
   if (!e.domain_sessionid.empty()) return "s" + e.domain_sessionid;
   const std::string& user = UserKey(e);

@@ -15,8 +15,8 @@
 
 #include "base/time.h"
 #include "event/event.h"
+#include "views/dedup.h"
 #include "views/event_match.h"
-#include "views/sessions.h"
 
 namespace footfall::views {
 
@@ -45,6 +45,9 @@ Status ValidateWebModelOptions(const WebModelOptions& options);
 // "u" + app_id + '\0' + user for events without one, sessionized by inactivity within the
 // group; "" for an event with neither, which belongs to no session.
 std::string SessionGroupKey(const event::Event& e);
+
+// The key a user is counted by: domain_userid, else network_userid, else "".
+const std::string& UserKey(const event::Event& e);
 
 struct PageViewRow {
   std::string page_view_id;  // the web_page context's id, else the page view's event_id
@@ -179,7 +182,7 @@ struct WebViews {
 WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Micros> event_times,
                       const WebModelOptions& options);
 
-// Everything in memory: `events` deduplicated and in time order (Deduplicate in sessions.h).
+// Everything in memory: `events` deduplicated and in time order (Deduplicate in dedup.h).
 WebViews BuildWebViews(const std::vector<event::Event>& events, const WebModelOptions& options);
 
 // A page path as journeys name it: numeric and UUID segments become ":id".
