@@ -93,6 +93,14 @@ for round in $(seq 1 $ROUNDS); do
   node "$HERE/crash_load.mjs" "$COLLECTOR_URL" "$SENT" "$ACKED" 10000 >"$WORK/load.json" &
   load_pid=$!
   PIDS+=("$load_pid")
+  # The delay counts from the load's first acknowledgements, not from starting node, which
+  # can take longer than the delay itself on a busy machine (bounded: 20 s at most).
+  acked_before=$(wc -l <"$ACKED")
+  for _ in $(seq 1 400); do
+    [ "$(wc -l <"$ACKED")" -ge $((acked_before + 20)) ] && break
+    kill -0 "$load_pid" 2>/dev/null || break
+    sleep 0.05
+  done
   sleep "$((DELAY_MS / 1000)).$(printf %03d $((DELAY_MS % 1000)))"
   kill -KILL "$COLLECTOR_PID"
   wait "$COLLECTOR_PID" 2>/dev/null || true
