@@ -87,6 +87,10 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
                      "activity = 'composite'"),
             1);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM funnel_steps WHERE funnel = 'checkout'"), 4);
+  // Several flows at once: the studio's garments and the site's sessions through pages.
+  EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT flow) FROM flow_activities"), 2);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM flow_cases WHERE flow = 'site'"),
+            static_cast<int64_t>(report->sessions));
 
   // Every view is also a Parquet dataset whose newest version is this serving version.
   for (const char* view : {"page_views", "sessions", "users", "flow_cases", "journey_paths"}) {

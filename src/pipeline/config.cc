@@ -414,7 +414,17 @@ void AddDemoDefinitions(Config* c) {
                step("cart", "/cart", "")};
     c->funnels.push_back(std::move(t));
   }
-  if (c->flows.empty()) c->flows.push_back(views::StudioFlowSpec());
+  if (c->flows.empty()) {
+    c->flows.push_back(views::StudioFlowSpec());
+    // Web sessions through pages are a flow too: each session a case, each page an activity.
+    views::FlowSpec site;
+    site.name = "site";
+    site.page_views = true;
+    site.case_field = "domain_sessionid";
+    site.activity_field = "page_urlpath";
+    site.end_activities = {"/order/confirmation"};
+    c->flows.push_back(std::move(site));
+  }
 }
 
 Result<Config> LoadConfig(const std::string& path) {

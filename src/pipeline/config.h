@@ -73,7 +73,8 @@ std::string DefaultConfigYaml();
 views::WebModelOptions WebModelOptionsFrom(const Config& config);
 
 // What `footfall run --demo` adds to a config without conversions, funnels or flows: a purchase
-// conversion, a checkout funnel and the studio flow, matching the demo's synthetic traffic.
+// conversion, checkout and try-on funnels, the studio flow and the site's sessions as a flow,
+// matching the demo's synthetic traffic.
 void AddDemoDefinitions(Config* config);
 
 }  // namespace footfall::pipeline
