@@ -3,7 +3,8 @@
 # with contexts (base64 ue_px/cx) and ecommerce transactions with items — sent once by GET and
 # once by batched POST to `footfall collect`. The raw log must hold every sent event exactly
 # once with its parameters byte for byte (read back with `footfall raw`), and after `footfall
-# batch` SQL must count each event type as sent.
+# batch` SQL must count each event type as sent and every enriched event must carry the field
+# values its parameters map to (read from the Parquet lake with DuckDB).
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -39,4 +40,6 @@ total=$(node -e 'const c = JSON.parse(process.argv[1]); console.log(Object.value
 expect_eq "distinct event ids" "$total" "$(sql "SELECT count(DISTINCT event_id) FROM events")"
 expect_eq "all events" "$total" "$(sql "SELECT count(*) FROM events")"
 expect_eq "bad rows" "" "$(sql "SELECT sum(bad_rows) FROM bad_rows_daily")"
+node "$HERE/node_tracker_all_events.mjs" enriched "$WORK/data/enriched" \
+  "$WORK/sent-get.json" "$WORK/sent-post.json"
 echo "PASS"
