@@ -23,14 +23,15 @@ build: $(BUILD)/build.ninja
 build-asan: $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) --target unit_tests
 
-# Everything: format check, the release build's unit and end-to-end tests, then the unit tests
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Everything: format check, the release build's unit and end-to-end tests, the unit tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer, and the enrichment fuzzer for 20 s.
 test: bootstrap
 	@scripts/check-format
 	$(MAKE) build
 	cd $(BUILD) && ctest --output-on-failure --timeout 300 -j2
 	$(MAKE) build-asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 300 -j2 -L unit
+	FUZZ_TARGETS=enrich FUZZ_SECONDS=20 scripts/fuzz
 
 demo: bootstrap build
 	scripts/demo
