@@ -3,7 +3,8 @@
 # a page served from one origin tracks to `footfall collect` on another — POST with
 # credentials (CORS preflight and credentialed responses) and GET — with activity tracking.
 # The page views and page pings must reach the raw log exactly once each, byte for byte, with
-# the page's Origin, without a console error, and count right in SQL after `footfall batch`.
+# the page's Origin, without a console error, count right in SQL after `footfall batch`, and
+# enrich to the tracker's ids, the parsed browser and the page views of the web model.
 # Chromium is a required peer: when it cannot start, this test fails.
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,4 +33,21 @@ expect_eq "distinct event ids" "$total" "$(sql "SELECT count(DISTINCT event_id) 
 expect_eq "app id" browser-e2e "$(sql "SELECT group_concat(DISTINCT app_id) FROM events")"
 expect_eq "trackers" "sp sp2" "$(sql "SELECT group_concat(name_tracker, ' ') FROM (SELECT DISTINCT name_tracker FROM events ORDER BY 1)")"
 expect_eq "bad rows" "" "$(sql "SELECT sum(bad_rows) FROM bad_rows_daily")"
+
+# What the browser tracker's events enrich to: its own ids on every event, the browser parsed
+# from Chromium's user agent, the page split into parts, and the web model built from them —
+# a page_views row per page view (by the web_page context) with the pings attached.
+expect_eq "events without tracker session or user" 0 \
+  "$(sql "SELECT count(*) FROM events WHERE domain_sessionid IS NULL OR domain_userid IS NULL")"
+expect_eq "browser family" "$(sql "SELECT count(*) FROM events")" \
+  "$(sql "SELECT count(*) FROM events WHERE br_family LIKE '%Chrom%' AND os_family = 'Linux'")"
+expect_eq "page host" 127.0.0.1 "$(sql "SELECT group_concat(DISTINCT page_urlhost) FROM events")"
+expect_eq "page views rows" "$(count_of page_view)" "$(sql "SELECT count(*) FROM page_views")"
+expect_eq "sessions" "$(sql "SELECT count(DISTINCT domain_sessionid) FROM events")" \
+  "$(sql "SELECT count(*) FROM sessions")"
+expect_eq "pings attached" "$(count_of page_ping)" "$(sql "SELECT sum(page_pings) FROM sessions")"
+engaged=$(sql "SELECT count(*) FROM page_views WHERE engaged_time_in_s > 0")
+[ "$(count_of page_ping)" -eq 0 ] || [ "$engaged" -ge 1 ] ||
+  fail "page pings were sent but no page view has engaged time"
+echo "ok: $engaged page view(s) with engaged time"
 echo "PASS"
