@@ -49,6 +49,21 @@ constexpr CellType kI = CellType::kInt, kR = CellType::kReal, kT = CellType::kTe
 
 double Seconds(Micros m) { return static_cast<double>(m) / kMicrosPerSecond; }
 
+// How SQLite stores a cell type (see CellType).
+serving::ColumnType SqliteType(CellType type) {
+  switch (type) {
+    case CellType::kReal:
+      return serving::ColumnType::kReal;
+    case CellType::kText:
+    case CellType::kTimestamp:
+      return serving::ColumnType::kText;
+    case CellType::kInt:
+    case CellType::kBool:
+      return serving::ColumnType::kInteger;
+  }
+  return serving::ColumnType::kText;
+}
+
 }  // namespace
 
 std::vector<ViewTable> WebViewTables(const views::WebViews& web) {
@@ -391,10 +406,7 @@ std::vector<ViewTable> FlowViewTables(const std::vector<views::FlowViews>& flows
 Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table) {
   std::vector<serving::Column> columns;
   for (const TableColumn& c : table.columns) {
-    columns.push_back({c.name, c.type == CellType::kReal        ? serving::ColumnType::kReal
-                               : c.type == CellType::kText      ? serving::ColumnType::kText
-                               : c.type == CellType::kTimestamp ? serving::ColumnType::kText
-                                                                : serving::ColumnType::kInteger});
+    columns.push_back({c.name, SqliteType(c.type)});
   }
   FOOTFALL_RETURN_IF_ERROR(writer.CreateTable(table.name, columns));
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, writer.Inserter(table.name));
