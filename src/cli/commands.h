@@ -20,7 +20,7 @@ int Fail(const std::string& command, const std::string& message);
 int Collect(const pipeline::Config& config);
 int Serve(const pipeline::Config& config);
 int Run(const pipeline::Config& config, bool demo);
-int Batch(const pipeline::Config& config);
+int Batch(const pipeline::Config& config, bool reprocess);
 
 struct EnrichArgs {
   bool reprocess = false;

@@ -18,9 +18,10 @@ int Fail(const std::string& command, const std::string& message) {
   return kExitFailure;
 }
 
-int Batch(const pipeline::Config& config) {
+int Batch(const pipeline::Config& config, bool reprocess) {
   pipeline::BatchOptions options = pipeline::BatchOptionsFrom(config);
   options.progress = true;
+  options.enrich.reprocess = reprocess;
   auto report = pipeline::RunBatch(options);
   if (!report.ok()) return Fail("batch", report.status().ToString());
   std::printf(

@@ -58,6 +58,9 @@ int Main(int argc, char** argv) {
 
   auto* batch =
       app.add_subcommand("batch", "Rebuild every view from the raw log; publish a version");
+  bool batch_reprocess = false;
+  batch->add_flag("--reprocess", batch_reprocess,
+                  "Re-enrich the whole raw log first (after an enrichment config change)");
   AddCommon(batch, &common);
 
   auto* serve = app.add_subcommand("serve", "The JSON API over the current serving version");
@@ -135,7 +138,7 @@ int Main(int argc, char** argv) {
   }
   if (collect->parsed()) return Collect(config);
   if (serve->parsed()) return Serve(config);
-  if (batch->parsed()) return Batch(config);
+  if (batch->parsed()) return Batch(config, batch_reprocess);
   if (sql->parsed()) return Sql(config, query, format);
   if (gen->parsed()) {
     if (gen_args.target.empty() && gen_args.raw.empty()) {
