@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "base/log.h"
@@ -659,6 +661,38 @@ Status LoadAndSwap(sqlite3* db, PostgresConnection& pg, const PostgresTarget& ta
       auto existing, pg.Query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {target.schema},
                               "look up schema " + target.schema));
   if (!existing.empty()) {
+    // A schema rename locks no table, so a reader's statement could resolve one table before the
+    // swap and the next after it. Holding every current table exclusively until COMMIT makes
+    // readers wait, then resolve every name again, all in the new version. The locks are taken
+    // all at once without waiting (NOWAIT), retried while readers' statements finish, so the
+    // swap never holds one table while waiting for another (which could deadlock with a
+    // reader); a reader holding the old tables longer than the lock timeout (a long BI
+    // transaction) is not waited for, and the swap then goes ahead without the locks.
+    FOOTFALL_ASSIGN_OR_RETURN(
+        auto tables,
+        pg.Query("SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_tables "
+                 "WHERE schemaname = $1",
+                 {target.schema}, "list the tables of " + target.schema));
+    if (!tables.empty() && !tables[0].empty() && tables[0][0].has_value() &&
+        !tables[0][0]->empty()) {
+      const Micros give_up = NowMicros() + int64_t{target.drop_lock_timeout_ms} * 1000;
+      for (;;) {
+        const Status locked = pg.Exec("SAVEPOINT swap_locks; LOCK TABLE " + *tables[0][0] +
+                                          " IN ACCESS EXCLUSIVE MODE NOWAIT",
+                                      "lock the tables of " + target.schema);
+        if (locked.ok()) {
+          FOOTFALL_RETURN_IF_ERROR(pg.Exec("RELEASE SAVEPOINT swap_locks", "keep the locks"));
+          break;
+        }
+        FOOTFALL_RETURN_IF_ERROR(
+            pg.Exec("ROLLBACK TO SAVEPOINT swap_locks", "retry the locks of " + target.schema));
+        if (NowMicros() >= give_up) {
+          LogWarning(kLogComponent, "postgres: swapping without table locks: " + locked.ToString());
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
     const std::string previous = Quote(target.schema + "_prev_" + std::to_string(source.version));
     FOOTFALL_RETURN_IF_ERROR(pg.Exec("DROP SCHEMA IF EXISTS " + previous +
                                          " CASCADE; ALTER SCHEMA " + stable + " RENAME TO " +
