@@ -45,6 +45,15 @@ Status MakeDirs(const std::string& dir) {
   return Status::Ok();
 }
 
+Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open directory " + dir);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoError("fsync of directory " + dir);
+  return Status::Ok();
+}
+
 Status WriteFileDurably(const std::string& path, std::string_view bytes) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -74,12 +83,7 @@ Status WriteFileDurably(const std::string& path, std::string_view bytes) {
     return s;
   }
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return ErrnoError("cannot open directory " + dir);
-  const int rc = ::fsync(dfd);
-  ::close(dfd);
-  return rc == 0 ? Status::Ok() : ErrnoError("fsync " + dir);
+  return SyncDirectory(slash == std::string::npos ? "." : path.substr(0, slash));
 }
 
 }  // namespace footfall

@@ -49,15 +49,6 @@ std::optional<int64_t> ManifestVersion(std::string_view name) {
   return v;
 }
 
-Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open directory " + dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of directory " + dir);
-  return Status::Ok();
-}
-
 Status Rename(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoError("rename of " + from + " to " + to);
   return Status::Ok();

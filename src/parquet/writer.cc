@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "base/bytes.h"
+#include "base/files.h"
 #include "parquet/column_writer.h"
 #include "parquet/compression.h"
 
@@ -29,15 +30,6 @@ std::string DirectoryOf(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
-}
-
-Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open directory " + dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of directory " + dir);
-  return Status::Ok();
 }
 
 Status CheckOptions(const WriterOptions& o) {

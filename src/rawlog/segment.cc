@@ -25,15 +25,6 @@ std::string Join(const std::string& dir, std::string_view name) {
   return p;
 }
 
-Status SyncDir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open directory " + dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of directory " + dir);
-  return Status::Ok();
-}
-
 std::string HeaderBytes() {
   std::string h(kSegmentMagic);
   PutFixed32(&h, kFormatVersion);
@@ -62,7 +53,7 @@ uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
 Status RenameSealed(const std::string& dir, const std::string& from, const std::string& to) {
   ::chmod(from.c_str(), 0444);  // sealed segments are read-only forever
   if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + from);
-  return SyncDir(dir);
+  return SyncDirectory(dir);
 }
 
 }  // namespace
@@ -213,7 +204,7 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
   // The header and the directory entry must be durable before any record is acknowledged.
   Status s = WriteAll(fd, HeaderBytes(), path);
   if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
-  if (s.ok()) s = SyncDir(dir);
+  if (s.ok()) s = SyncDirectory(dir);
   if (!s.ok()) {
     // A file without a whole header holds no record; leaving it would make every later
     // Create of this number fail with EEXIST (a full disk would then never heal by itself).
@@ -267,7 +258,7 @@ Status ActiveSegment::Seal() {
   ::close(fd_);
   fd_ = -1;
   sealed_ = true;
-  return SyncDir(dir_);
+  return SyncDirectory(dir_);
 }
 
 Result<SegmentReader> SegmentReader::Open(const std::string& path) {
@@ -321,7 +312,7 @@ Status SealRecovered(const std::string& dir, uint64_t number) {
   if (::stat(from.c_str(), &st) != 0) return ErrnoError("cannot stat " + from);
   if (static_cast<uint64_t>(st.st_size) <= kSegmentHeaderSize) {
     if (::unlink(from.c_str()) != 0) return ErrnoError("cannot remove empty segment " + from);
-    return SyncDir(dir);
+    return SyncDirectory(dir);
   }
   const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot open " + from);

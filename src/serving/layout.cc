@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/files.h"
 #include "base/log.h"
 
 namespace footfall::serving {
@@ -56,14 +57,6 @@ int64_t VersionOfFileName(std::string_view name) {
 Status SyncFd(int fd, const std::string& path) {
   if (::fsync(fd) != 0) return ErrnoError("fsync " + path);
   return Status::Ok();
-}
-
-Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open " + dir);
-  Status status = SyncFd(fd, dir);
-  ::close(fd);
-  return status;
 }
 
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
