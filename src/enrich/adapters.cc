@@ -41,21 +41,31 @@ int HexValue(char c) {
 // runs without escapes in one append: long base64 values (ue_px, cx) have none.
 void AppendFormDecoded(std::string_view in, std::string* out) {
   out->reserve(out->size() + in.size());
-  while (!in.empty()) {
-    const size_t special = in.find_first_of("%+");
-    out->append(in.substr(0, special));
-    if (special == std::string_view::npos) return;
-    in.remove_prefix(special);
-    if (in[0] == '+') {
+  // The next '%' and '+' at or after i, each found with a vectorized search and looked for
+  // again only once passed (hex digits are never '+', so an escape never skips one).
+  size_t pct = in.find('%'), plus = in.find('+'), i = 0;
+  while (true) {
+    const size_t special = std::min(pct, plus);
+    if (special == std::string_view::npos) {
+      out->append(in.substr(i));
+      return;
+    }
+    out->append(in.substr(i, special - i));
+    if (special == plus) {
       out->push_back(' ');
-      in.remove_prefix(1);
-    } else if (in.size() >= 3 && HexValue(in[1]) >= 0 && HexValue(in[2]) >= 0) {
-      out->push_back(static_cast<char>(HexValue(in[1]) * 16 + HexValue(in[2])));
-      in.remove_prefix(3);
+      i = special + 1;
+      plus = in.find('+', i);
+      continue;
+    }
+    if (special + 2 < in.size() && HexValue(in[special + 1]) >= 0 &&
+        HexValue(in[special + 2]) >= 0) {
+      out->push_back(static_cast<char>(HexValue(in[special + 1]) * 16 + HexValue(in[special + 2])));
+      i = special + 3;
     } else {
       out->push_back('%');
-      in.remove_prefix(1);
+      i = special + 1;
     }
+    pct = in.find('%', i);
   }
 }
 
@@ -70,11 +80,17 @@ void Erase(Params* params, std::string_view name) {
   std::erase_if(*params, [&](const auto& kv) { return kv.first == name; });
 }
 
+constexpr size_t kTypicalParams = 48;  // a tracker's request carries 20 to 45
+
 // Decoded (name, value) pairs of a query string or form body; the first occurrence of each
 // name wins, as the mapping reads it; empty pieces are skipped.
 Params ParseForm(std::string_view query) {
   Params out;
+  out.reserve(kTypicalParams);
   std::string name, value;
+  // One bit per (length, first and last character) of the names so far: a new name rarely
+  // shares one, and then needs no search for an earlier occurrence.
+  uint64_t seen = 0;
   while (!query.empty()) {
     const size_t amp = query.find('&');
     const std::string_view piece = query.substr(0, amp);
@@ -83,10 +99,17 @@ Params ParseForm(std::string_view query) {
     const size_t eq = piece.find('=');
     name.clear();
     AppendFormDecoded(piece.substr(0, eq), &name);
-    if (Find(out, name) != nullptr) continue;
+    const uint64_t bit =
+        name.empty()
+            ? 1
+            : uint64_t{1} << ((name.size() * 7 + static_cast<unsigned char>(name.front()) * 3 +
+                               static_cast<unsigned char>(name.back())) &
+                              63);
+    if ((seen & bit) != 0 && Find(out, name) != nullptr) continue;
+    seen |= bit;
     value.clear();
     if (eq != std::string_view::npos) AppendFormDecoded(piece.substr(eq + 1), &value);
-    out.emplace_back(name, value);
+    out.emplace_back(name, std::move(value));
   }
   return out;
 }

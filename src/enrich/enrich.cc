@@ -267,8 +267,16 @@ std::string Enricher::Impl::Fingerprint(const Params& params) {
       sorted_params.push_back(&kv);
     }
   }
-  std::sort(sorted_params.begin(), sorted_params.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+  // Names are a few characters: comparing them inline is several times faster than through
+  // memcmp, in the same order (bytes as unsigned, then length).
+  std::sort(sorted_params.begin(), sorted_params.end(), [](const auto* a, const auto* b) {
+    const std::string &x = a->first, &y = b->first;
+    const size_t n = std::min(x.size(), y.size());
+    for (size_t i = 0; i < n; ++i) {
+      if (x[i] != y[i]) return static_cast<unsigned char>(x[i]) < static_cast<unsigned char>(y[i]);
+    }
+    return x.size() < y.size();
+  });
   fingerprint_buffer.clear();
   for (const auto* kv : sorted_params) {
     // NUL separators: no two different parameter lists give the same bytes.
@@ -315,7 +323,9 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
     return;
   }
 
-  event::Event e;
+  // Built in place: an Event is large, and moving it in afterwards costs as much as filling it.
+  // Every return that does not keep it pops it again.
+  event::Event& e = out->events.emplace_back();
   e.event = std::string(type->event);
   if (!type->vendor.empty()) {
     e.event_vendor = std::string(type->vendor);
@@ -557,11 +567,13 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
   }
 
   if (!protocol.empty()) {
+    out->events.pop_back();
     out->bad_rows.push_back(
         MakeBadRow(payload, BadRowType::kTrackerProtocolViolations, std::move(protocol)));
     return;
   }
   if (!schema.empty()) {
+    out->events.pop_back();
     out->bad_rows.push_back(MakeBadRow(payload, BadRowType::kSchemaViolations, std::move(schema)));
     return;
   }
@@ -613,6 +625,7 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
           MakeBadRow(payload, BadRowType::kEnrichmentFailures,
                      {{"user_ipaddress", e.user_ipaddress,
                        "a geo database record: " + location.status().message()}}));
+      out->events.pop_back();
       return;
     }
     if (*location) {
@@ -631,7 +644,6 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
     e.user_ipaddress = AnonymizeIp(e.user_ipaddress, config.ipv4_octets, config.ipv6_segments);
   }
   if (config.fingerprint) e.event_fingerprint = Fingerprint(item.params);
-  out->events.push_back(std::move(e));
 }
 
 void Enricher::Impl::EnrichPayload(const rawlog::CollectorPayload& payload, EnrichOutput* out) {
