@@ -13,6 +13,7 @@
 #include "event/fields.h"
 #include "parquet/dataset.h"
 #include "pipeline/batch_views.h"
+#include "pipeline/view_config.h"
 #include "pipeline/view_tables.h"
 #include "serving/layout.h"
 #include "serving/postgres_publisher.h"
@@ -130,13 +131,15 @@ const std::vector<Column>& VersionColumns() {
                                                {"page_views", ColumnType::kInteger},
                                                {"flow_cases", ColumnType::kInteger},
                                                {"enrich_config", ColumnType::kText},
+                                               {"view_config", ColumnType::kText},
+                                               {"view_config_json", ColumnType::kText},
                                                {"build_seconds", ColumnType::kReal}};
   return kColumns;
 }
 
 // pipeline_versions keeps the history: the previous version's rows, then this one.
 Status LoadVersions(serving::VersionWriter& w, const std::string& serving_dir,
-                    const BatchReport& report) {
+                    const BatchReport& report, const std::string& view_config_json) {
   FOOTFALL_RETURN_IF_ERROR(w.CreateTable("pipeline_versions", VersionColumns()));
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("pipeline_versions"));
   if (serving::CurrentVersion(serving_dir).ok()) {
@@ -161,6 +164,8 @@ Status LoadVersions(serving::VersionWriter& w, const std::string& serving_dir,
                        n(report.page_views),
                        n(report.flow_cases),
                        Value(report.enrich_config_hash),
+                       Value(ViewConfigHash(view_config_json)),
+                       Value(view_config_json),
                        Value(static_cast<double>(report.duration) / kMicrosPerSecond)};
   return ins.Insert(row);
 }
@@ -261,10 +266,12 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
   for (ViewTable& t : FlowViewTables(flows)) tables.push_back(std::move(t));
 
   FOOTFALL_ASSIGN_OR_RETURN(report.version, serving::NextVersion(serving_dir));
+  const std::string view_config_json = ViewConfigJson(options.web, options.flows);
   const std::map<std::string, std::string> properties = {
       {"serving_version", std::to_string(report.version)},
       {"watermark_segment", std::to_string(report.watermark_segment)},
-      {"enrich_config", enriched.config_hash}};
+      {"enrich_config", enriched.config_hash},
+      {"view_config", ViewConfigHash(view_config_json)}};
   std::optional<ProgressBar> bar;
   if (options.progress) bar.emplace("views", tables.size() + 2, "tables");
   size_t done = 0;
@@ -281,7 +288,7 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
   for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
   FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
   report.duration = NowMicros() - started;
-  FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report));
+  FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report, view_config_json));
   FOOTFALL_RETURN_IF_ERROR(writer->Publish());
   if (bar) {
     bar->Update(++done, "published");

@@ -9,6 +9,8 @@
 #include "base/temp_dir.h"
 #include "parquet/dataset.h"
 #include "pipeline/gen.h"
+#include "pipeline/view_config.h"
+#include "pipeline/view_config.h"
 #include "rawlog/log_writer.h"
 #include "rawlog/segment.h"
 #include "serving/query.h"
@@ -173,6 +175,24 @@ TEST(Batch, ReprocessRebuildsUnderANewEnrichmentConfig) {
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), 2000);
   // Each version records the enrichment config it was built with.
   EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT enrich_config) FROM pipeline_versions"), 2);
+}
+
+TEST(Batch, EachVersionRecordsItsViewConfig) {
+  TempDir tmp;
+  const std::string data = tmp.path();
+  ASSERT_TRUE(WriteTrafficToRawLog(Traffic(300), data + "/raw", 512 << 10, nullptr).ok());
+  BatchOptions options = Options(data);
+  options.web.journey_steps = 3;
+  ASSERT_TRUE(RunBatch(options).ok());
+  options.web.journey_steps = 5;
+  ASSERT_TRUE(RunBatch(options).ok());
+  EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT view_config) FROM pipeline_versions"), 2);
+  EXPECT_EQ(QueryInt(data,
+                     "SELECT version FROM pipeline_versions "
+                     "WHERE view_config_json LIKE '%\"journey_steps\":5,%'"),
+            2);
+  EXPECT_EQ(ViewConfigHash(ViewConfigJson(options.web, options.flows)),
+            ViewConfigHash(ViewConfigJson(options.web, options.flows)));
 }
 
 TEST(Batch, EmptyRawLogPublishesEmptyViews) {
