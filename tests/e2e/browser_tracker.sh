@@ -4,7 +4,9 @@
 # credentials (CORS preflight and credentialed responses) and GET — with activity tracking.
 # The page views and page pings must reach the raw log exactly once each, byte for byte, with
 # the page's Origin, without a console error, count right in SQL after `footfall batch`, and
-# enrich to the tracker's ids, the parsed browser and the page views of the web model.
+# enrich to the tracker's ids, the parsed browser and the page views of the web model; every
+# event's enriched fields equal what its parameters say (structured and self-describing events
+# included).
 # Chromium is a required peer: when it cannot start, this test fails.
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +30,9 @@ echo "sent: $expected"
 count_of() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$expected" "$1"; }
 expect_eq "page views" "$(count_of page_view)" "$(sql "SELECT count(*) FROM events WHERE event = 'page_view'")"
 expect_eq "page pings" "$(count_of page_ping)" "$(sql "SELECT count(*) FROM events WHERE event = 'page_ping'")"
-total=$(( $(count_of page_view) + $(count_of page_ping) ))
+expect_eq "structured events" "$(count_of struct)" "$(sql "SELECT count(*) FROM events WHERE event = 'struct'")"
+expect_eq "try-ons" "$(count_of unstruct)" "$(sql "SELECT count(*) FROM events WHERE event_name = 'try_on'")"
+total=$(( $(count_of page_view) + $(count_of page_ping) + $(count_of struct) + $(count_of unstruct) ))
 expect_eq "distinct event ids" "$total" "$(sql "SELECT count(DISTINCT event_id) FROM events")"
 expect_eq "app id" browser-e2e "$(sql "SELECT group_concat(DISTINCT app_id) FROM events")"
 expect_eq "trackers" "sp sp2" "$(sql "SELECT group_concat(name_tracker, ' ') FROM (SELECT DISTINCT name_tracker FROM events ORDER BY 1)")"
@@ -50,4 +54,5 @@ engaged=$(sql "SELECT count(*) FROM page_views WHERE engaged_time_in_s > 0")
 [ "$(count_of page_ping)" -eq 0 ] || [ "$engaged" -ge 1 ] ||
   fail "page pings were sent but no page view has engaged time"
 echo "ok: $engaged page view(s) with engaged time"
+node "$HERE/browser_tracker_driver.mjs" enriched "$WORK/data/enriched" "$WORK/result.json"
 echo "PASS"

@@ -9,6 +9,9 @@
 //     when Chromium cannot start, the page logged an error, a request failed or no ping came.
 //   node browser_tracker_driver.mjs check RAW.jsonl RESULT.json
 //     checks `footfall raw` output against RESULT.json; prints the sent counts per event type.
+//   node browser_tracker_driver.mjs enriched LAKE_DIR RESULT.json
+//     compares every sent event's enriched fields with what its parameters map to
+//     (enriched_golden.mjs).
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { readRawLog, eventsOf, compareSentWithLog, headerOf, textOf } from './rawlog.mjs';
+import { checkEnrichedAgainstSent, kEventNames } from './enriched_golden.mjs';
 
 const kChromium = '/usr/bin/chromium';
 const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -160,8 +164,6 @@ async function run(collectorUrl, resultFile) {
   }
 }
 
-const kEventNames = { pv: 'page_view', pp: 'page_ping' };
-
 function check(rawFile, resultFile) {
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
   const records = readRawLog(rawFile);
@@ -173,13 +175,15 @@ function check(rawFile, resultFile) {
   }
   const methods = records.map((r) => r.method);
   if (!methods.includes('POST') || !methods.includes('GET')) problems.push(`methods in the log: ${[...new Set(methods)]}`);
-  const counts = { page_view: 0, page_ping: 0 };
+  const counts = { page_view: 0, page_ping: 0, struct: 0, unstruct: 0 };
   for (const s of result.sent) {
     const name = kEventNames[s.e];
-    if (name === undefined) problems.push(`unexpected event type ${s.e}`);
+    if (counts[name] === undefined) problems.push(`unexpected event type ${s.e}`);
     else counts[name] += 1;
   }
-  if (counts.page_view !== 2) problems.push(`${counts.page_view} page views sent, expected 2 (one per tracker)`);
+  for (const name of ['page_view', 'struct', 'unstruct']) {
+    if (counts[name] !== 2) problems.push(`${counts[name]} ${name} events sent, expected 2 (one per tracker)`);
+  }
   if (counts.page_ping < 2) problems.push(`${counts.page_ping} page pings sent, expected one per tracker at least`);
   if (problems.length > 0) {
     for (const p of problems.slice(0, 30)) console.error(`FAIL: ${p}`);
@@ -194,7 +198,9 @@ if (mode === 'run') {
   await run(args[0], args[1]);
 } else if (mode === 'check') {
   check(args[0], args[1]);
+} else if (mode === 'enriched') {
+  await checkEnrichedAgainstSent(args[0], JSON.parse(readFileSync(args[1], 'utf8')).sent);
 } else {
-  console.error('usage: browser_tracker_driver.mjs run COLLECTOR_URL RESULT.json | check RAW.jsonl RESULT.json');
+  console.error('usage: browser_tracker_driver.mjs run COLLECTOR_URL RESULT.json | check RAW.jsonl RESULT.json | enriched LAKE_DIR RESULT.json');
   process.exit(2);
 }

@@ -1,9 +1,11 @@
 // The test page's script for browser_tracker.sh, bundled by esbuild: two real Snowplow browser
 // trackers (POST and GET) to the collector named in ?collector=HOST:PORT, activity tracking,
-// one page view each. What the trackers report goes into window.footfallE2e for the driver.
+// one page view, one structured and one self-describing event each. What the trackers report goes into window.footfallE2e for the driver.
 import {
   newTracker,
   trackPageView,
+  trackStructEvent,
+  trackSelfDescribingEvent,
   enableActivityTracking,
   disableActivityTracking,
 } from '@snowplow/browser-tracker';
@@ -34,3 +36,10 @@ newTracker('sp', collector, { appId: 'browser-e2e', eventMethod: 'post', ...emit
 newTracker('sp2', collector, { appId: 'browser-e2e', eventMethod: 'get', ...emitterCallbacks('sp2') });
 enableActivityTracking({ minimumVisitLength: 1, heartbeatDelay: 1 });
 trackPageView();
+trackStructEvent({ category: 'shop', action: 'add-to-basket', label: 'Robe d\'été', property: 'size M', value: 79.5 });
+trackSelfDescribingEvent({
+  event: {
+    schema: 'iglu:com.footfall/try_on/jsonschema/1-0-0',
+    data: { product_id: 'robe-ete-42', garment_category: 'dresses', outcome: 'completed', duration_ms: 5400 },
+  },
+});
