@@ -264,7 +264,8 @@ class LogWriter::Impl {
   // recovery at the next Open) truncates it to that size and seals it.
   Status WriteChunk() {
     const uint64_t before = active_->size();
-    Status s = active_->AppendFramed(frames_);
+    Status s = Injected(IoStep::kWrite);
+    if (s.ok()) s = active_->AppendFramed(frames_);
     if (!s.ok()) {
       CountIoError();
       if (active_->damaged()) Abandon(before);
@@ -276,7 +277,8 @@ class LogWriter::Impl {
     }
     s = TimedSync();
     if (s.ok()) return Status::Ok();
-    Status cut = active_->TruncateTo(before);
+    Status cut = Injected(IoStep::kTruncate);
+    if (cut.ok()) cut = active_->TruncateTo(before);
     if (cut.ok()) cut = TimedSync();
     if (!cut.ok()) {
       LogError("rawlog", "after a failed sync: " + cut.ToString());
@@ -333,9 +335,14 @@ class LogWriter::Impl {
     (void)SealCurrent();
   }
 
+  Status Injected(IoStep step) const {
+    return options_.inject_fault ? options_.inject_fault(step) : Status::Ok();
+  }
+
   Status TimedSync() {
     const Micros start = SteadyMicros();
-    Status s = active_->Sync();
+    Status s = Injected(IoStep::kSync);
+    if (s.ok()) s = active_->Sync();
     sync_latency_.Record(SteadyMicros() - start);
     {
       std::lock_guard<std::mutex> l(mu_);

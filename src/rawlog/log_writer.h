@@ -47,6 +47,9 @@ enum class Durability {
   kNone,      // done(OK) after write(2); synced only when a segment is sealed (tools, tests)
 };
 
+// The writer's operations on the active segment that can fail, for LogOptions::inject_fault.
+enum class IoStep { kWrite, kSync, kTruncate };
+
 struct LogOptions {
   uint64_t segment_max_bytes = 64ull << 20;   // seal once the active segment reaches this size
   Micros seal_after = 60 * kMicrosPerSecond;  // seal a non-empty active segment this old
@@ -57,6 +60,11 @@ struct LogOptions {
   // accepted when nothing is queued, so a bound below the record size cannot block the log.
   uint64_t max_queued_bytes = 64ull << 20;
   uint64_t max_queued_records = 1u << 18;
+  // Fault injection for tests of the failure policy (a failed fdatasync, a failed cut after
+  // it): called on the writer's thread before each write, fdatasync and truncation of the
+  // active segment; a non-OK status is taken as that operation's failure, and the operation is
+  // not made. Null (the default) outside tests.
+  std::function<Status(IoStep)> inject_fault;
 };
 
 struct LogStats {

@@ -541,5 +541,89 @@ TEST_F(FullDiskTest, RemovesASegmentWhoseHeaderDidNotFit) {
   ExpectLogHolds(dir, {"first", "second"}, /*sealed=*/true);
 }
 
+// Fails the next `n` operations of one kind, as an injected fault; thread-safe.
+class FaultPlan {
+ public:
+  void Fail(IoStep step, int n) { remaining_[static_cast<int>(step)] = n; }
+  std::function<Status(IoStep)> Hook() {
+    return [this](IoStep step) {
+      std::atomic<int>& left = remaining_[static_cast<int>(step)];
+      if (left.load() > 0) {
+        --left;
+        static constexpr const char* kNames[] = {"write", "fdatasync", "truncate"};
+        return IoError(std::string("injected failure of ") + kNames[static_cast<int>(step)]);
+      }
+      return Status::Ok();
+    };
+  }
+
+ private:
+  std::atomic<int> remaining_[3] = {0, 0, 0};
+};
+
+TEST(LogWriter, FailedSyncFailsItsBatchAndCutsTheSegmentBack) {
+  TempDir tmp;
+  FaultPlan faults;
+  LogOptions options;
+  options.inject_fault = faults.Hook();
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(AppendAndWait(**w, "before").ok());
+  faults.Fail(IoStep::kSync, 1);
+  EXPECT_EQ(AppendAndWait(**w, "lost").code(), StatusCode::kIoError);
+  EXPECT_FALSE((*w)->Health().ok());
+  // The segment was cut back to before the failed batch and stays in use.
+  ASSERT_TRUE(AppendAndWait(**w, "after").ok());
+  const LogStats stats = (*w)->Stats();
+  EXPECT_TRUE(stats.healthy);
+  EXPECT_EQ(stats.failed_records, 1u);
+  EXPECT_EQ(stats.abandoned_segments, 0u);
+  EXPECT_EQ(stats.active_segment, 1u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()), (std::vector<std::string>{"before", "after"}));
+}
+
+TEST(LogWriter, FailedSyncAndCutAbandonTheSegmentAndCloseCutsIt) {
+  TempDir tmp;
+  FaultPlan faults;
+  LogOptions options;
+  options.inject_fault = faults.Hook();
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(AppendAndWait(**w, "before").ok());
+  faults.Fail(IoStep::kSync, 1);
+  faults.Fail(IoStep::kTruncate, 1);
+  EXPECT_EQ(AppendAndWait(**w, "lost").code(), StatusCode::kIoError);
+  EXPECT_EQ((*w)->Stats().abandoned_segments, 1u);
+  // The next batch goes to a new segment; the abandoned one still holds the failed record's
+  // bytes past its acknowledged size.
+  ASSERT_TRUE(AppendAndWait(**w, "after").ok());
+  EXPECT_EQ((*w)->Stats().active_segment, 2u);
+  // Close cuts the abandoned segment back to what was acknowledged in it, and seals it.
+  ASSERT_TRUE((*w)->Close().ok());
+  ExpectLogHolds(tmp.path(), {"before", "after"}, /*sealed=*/true);
+}
+
+TEST(LogWriter, FailedPeriodicSyncSealsTheSegment) {
+  TempDir tmp;
+  FaultPlan faults;
+  LogOptions options;
+  options.durability = Durability::kInterval;
+  options.sync_interval = 1'000;
+  options.inject_fault = faults.Hook();
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  faults.Fail(IoStep::kSync, 1);
+  // Acknowledged at write; the periodic sync after it fails, and the segment is sealed (by a
+  // sync that succeeds) so that no later record lands behind pages that may be missing.
+  ASSERT_TRUE(AppendAndWait(**w, "first").ok());
+  ASSERT_TRUE(WaitUntil([&] { return (*w)->Stats().sealed_segments == 1; }));
+  EXPECT_GE((*w)->Stats().io_errors, 1u);
+  ASSERT_TRUE(AppendAndWait(**w, "second").ok());
+  EXPECT_EQ((*w)->Stats().active_segment, 2u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()), (std::vector<std::string>{"first", "second"}));
+}
+
 }  // namespace
 }  // namespace footfall::rawlog
