@@ -20,7 +20,8 @@ int Fail(const std::string& command, const std::string& message);
 int Collect(const pipeline::Config& config);
 int Serve(const pipeline::Config& config);
 int Run(const pipeline::Config& config, bool demo);
-int Batch(const pipeline::Config& config, bool reprocess);
+// `mpi`: run as one rank of an MPI job (also when an MPI launcher started the process).
+int Batch(const pipeline::Config& config, bool reprocess, bool mpi);
 
 struct EnrichArgs {
   bool reprocess = false;

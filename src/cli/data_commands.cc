@@ -10,6 +10,9 @@
 #include "pipeline/status.h"
 #include "serving/format.h"
 #include "serving/query.h"
+#ifdef FOOTFALL_HAVE_MPI
+#include "engine/mpi_executor.h"
+#endif
 
 namespace footfall::cli {
 
@@ -18,11 +21,36 @@ int Fail(const std::string& command, const std::string& message) {
   return kExitFailure;
 }
 
-int Batch(const pipeline::Config& config, bool reprocess) {
+int Batch(const pipeline::Config& config, bool reprocess, bool mpi) {
   pipeline::BatchOptions options = pipeline::BatchOptionsFrom(config);
   options.progress = true;
   options.enrich.reprocess = reprocess;
+#ifdef FOOTFALL_HAVE_MPI
+  if (mpi || engine::LaunchedByMpi()) {
+    engine::MpiExecutorOptions mpi_options;
+    mpi_options.threads = options.threads;
+    auto executor = engine::MakeMpiExecutor(mpi_options);
+    if (!executor.ok()) return Fail("batch", executor.status().ToString());
+    options.executor = *executor;
+  }
+#else
+  if (mpi)
+    return Fail("batch", "this footfall was built without MPI (install OpenMPI and rebuild)");
+#endif
   auto report = pipeline::RunBatch(options);
+  if (options.executor != nullptr && options.executor->num_ranks() > 1) {
+    const engine::Executor& ranks = *options.executor;
+    if (!report.ok()) {
+      Fail("batch", "rank " + std::to_string(ranks.rank()) + " of " +
+                        std::to_string(ranks.num_ranks()) + ": " + report.status().ToString());
+#ifdef FOOTFALL_HAVE_MPI
+      // A failure one rank saw alone leaves the others waiting in a collective: end them all.
+      engine::AbortMpiJob(kExitFailure);
+#endif
+      return kExitFailure;
+    }
+    if (ranks.rank() != 0) return kExitOk;
+  }
   if (!report.ok()) return Fail("batch", report.status().ToString());
   std::printf(
       "published version %lld: %llu segments (watermark %llu; %llu enriched now), %llu events "

@@ -61,6 +61,10 @@ int Main(int argc, char** argv) {
   bool batch_reprocess = false;
   batch->add_flag("--reprocess", batch_reprocess,
                   "Re-enrich the whole raw log first (after an enrichment config change)");
+  bool batch_mpi = false;
+  batch->add_flag("--mpi", batch_mpi,
+                  "Run as one rank of an MPI job (mpirun -np N footfall batch); implied when "
+                  "started by mpirun or srun");
   AddCommon(batch, &common);
 
   auto* serve = app.add_subcommand("serve", "The JSON API over the current serving version");
@@ -138,7 +142,7 @@ int Main(int argc, char** argv) {
   }
   if (collect->parsed()) return Collect(config);
   if (serve->parsed()) return Serve(config);
-  if (batch->parsed()) return Batch(config, batch_reprocess);
+  if (batch->parsed()) return Batch(config, batch_reprocess, batch_mpi);
   if (sql->parsed()) return Sql(config, query, format);
   if (gen->parsed()) {
     if (gen_args.target.empty() && gen_args.raw.empty()) {

@@ -58,6 +58,12 @@ EngineStats Context::stats() const {
   s.shuffle_bytes = shuffle_bytes_.load();
   s.shuffle_records = shuffle_records_.load();
   s.peak_memory_bytes = peak_.load();
+  const ExchangeCounters x = executor_->exchange_counters();
+  s.exchange_rounds = x.rounds;
+  s.bytes_sent = x.bytes_sent;
+  s.bytes_received = x.bytes_received;
+  s.exchange_micros = x.alltoall_micros;
+  s.collective_micros = x.micros;
   return s;
 }
 
@@ -132,6 +138,11 @@ Status Context::RunStage(const std::string& name, size_t partitions,
     return Status::Ok();
   });
   if (!failure.ok()) status = failure;
+  if (executor_->num_ranks() > 1) {
+    // Every rank leaves the stage with the same result, so that all go on to the next
+    // collective or all stop.
+    status = executor_->Agree(status, failure.ok() ? 0 : failed_partition);
+  }
   if (!status.ok()) return status.WithContext("stage '" + name + "'");
   progress.done = true;
   report(progress);

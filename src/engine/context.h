@@ -61,6 +61,15 @@ struct EngineStats {
   uint64_t shuffle_bytes = 0;  // serialized bytes written by map tasks
   uint64_t shuffle_records = 0;
   uint64_t peak_memory_bytes = 0;  // the most bytes accounted at once
+  // Between ranks (SPMD executors; zero in one process): all-to-all rounds, bytes this rank
+  // sent to and received from the others (shuffle blocks, gathered results, agreements), the
+  // time spent in all-to-all rounds, and in every collective (waiting for slower ranks at the
+  // end of each stage included).
+  uint64_t exchange_rounds = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t exchange_micros = 0;
+  uint64_t collective_micros = 0;
 };
 
 // Thrown inside a task to fail it with a Status; caught at the task boundary. Internal to the
@@ -177,6 +186,7 @@ class Context {
 
   const EngineOptions& options() const { return options_; }
   Executor& executor() { return *executor_; }
+  // Read between jobs: the exchange counters are the executor's, updated while a job runs.
   EngineStats stats() const;
 
   // -- For the engine's own operators. --

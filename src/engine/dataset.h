@@ -34,6 +34,7 @@
 
 #include "base/status.h"
 #include "engine/context.h"
+#include "engine/exchange.h"
 #include "engine/plan.h"
 #include "engine/serializer.h"
 #include "engine/shuffle.h"
@@ -233,12 +234,13 @@ Status RunKeyedMapStage(Context& ctx, const std::string& name, Node<std::pair<K,
                         size_t partitions, std::unique_ptr<ShuffleData>* data) {
   *data = std::make_unique<ShuffleData>(ctx.retained_pool(), parent->num_partitions());
   ShuffleData* d = data->get();
-  return ctx.RunStage(name, parent->num_partitions(), [&](TaskContext& tc) {
+  FOOTFALL_RETURN_IF_ERROR(ctx.RunStage(name, parent->num_partitions(), [&](TaskContext& tc) {
     PartitionWriter w(tc, partitions, d->output(tc.partition()), tc.memory_share());
     auto fn = [&](std::pair<K, V>&& kv) { w.WriteKeyed(kv.first, kv.second); };
     parent->Compute(tc, tc.partition(), Emitter<std::pair<K, V>>(fn));
     w.Finish();
-  });
+  }));
+  return ExchangeShuffle(ctx, d, partitions);
 }
 
 // CombineByKey and the operators built on it: combined on the map side, then merged by key.
@@ -259,8 +261,8 @@ class CombineNode final : public ShuffleNode<std::pair<K, C>> {
 
   Status RunMapStage(Context& ctx) override {
     data_ = std::make_unique<ShuffleData>(ctx.retained_pool(), parent_->num_partitions());
-    return ctx.RunStage(
-        this->name_ + " (map side)", parent_->num_partitions(), [&](TaskContext& tc) {
+    FOOTFALL_RETURN_IF_ERROR(
+        ctx.RunStage(this->name_ + " (map side)", parent_->num_partitions(), [&](TaskContext& tc) {
           // The share is split between the table and the shuffle buffers.
           const uint64_t half = tc.memory_share() / 2;
           HashAggregator<K, C> table(tc, half);
@@ -275,7 +277,8 @@ class CombineNode final : public ShuffleNode<std::pair<K, C>> {
           parent_->Compute(tc, tc.partition(), Emitter<std::pair<K, V>>(fn));
           drain();
           w.Finish();
-        });
+        }));
+    return ExchangeShuffle(ctx, data_.get(), this->partitions_);
   }
 
   void Compute(TaskContext& tc, size_t r, Emitter<std::pair<K, C>> emit) override {
@@ -473,20 +476,26 @@ class SortNode final : public ShuffleNode<T> {
       counts[p] = seen;
       tc.AddRows(seen);
     }));
+    // Every rank picks the same bounds from every partition's sample.
+    FOOTFALL_RETURN_IF_ERROR(GatherPartitions(ctx, &samples));
+    FOOTFALL_RETURN_IF_ERROR(GatherPartitions(ctx, &counts));
     ChooseBounds(samples, counts);
 
     data_ = std::make_unique<ShuffleData>(ctx.retained_pool(), inputs);
-    return ctx.RunStage(this->name_ + " (map side)", inputs, [&](TaskContext& tc) {
-      PartitionWriter w(tc, this->partitions_, data_->output(tc.partition()), tc.memory_share());
-      auto fn = [&](T&& t) {
-        const Key k = key_(t);
-        const size_t r =
-            std::upper_bound(bounds_.begin(), bounds_.end(), k, KeyOrder{this}) - bounds_.begin();
-        w.Write(r, [&](std::string* b) { Serialize(t, b); });
-      };
-      parent_->Compute(tc, tc.partition(), Emitter<T>(fn));
-      w.Finish();
-    });
+    FOOTFALL_RETURN_IF_ERROR(
+        ctx.RunStage(this->name_ + " (map side)", inputs, [&](TaskContext& tc) {
+          PartitionWriter w(tc, this->partitions_, data_->output(tc.partition()),
+                            tc.memory_share());
+          auto fn = [&](T&& t) {
+            const Key k = key_(t);
+            const size_t r = std::upper_bound(bounds_.begin(), bounds_.end(), k, KeyOrder{this}) -
+                             bounds_.begin();
+            w.Write(r, [&](std::string* b) { Serialize(t, b); });
+          };
+          parent_->Compute(tc, tc.partition(), Emitter<T>(fn));
+          w.Finish();
+        }));
+    return ExchangeShuffle(ctx, data_.get(), this->partitions_);
   }
 
   void Compute(TaskContext& tc, size_t r, Emitter<T> emit) override {
@@ -675,7 +684,9 @@ class Dataset {
     return JoinImpl<true>("LeftJoin", other, partitions);
   }
 
-  // ---- Actions. ----
+  // ---- Actions. Under an SPMD executor (executor.h) each rank computes the partitions it owns
+  // and Collect, Count and Reduce gather them, so that every rank returns the same result
+  // (records must then be serializable); ForEachPartition and sinks run f on the owner only.
 
   // Every record, partition after partition.
   Result<std::vector<T>> Collect() const {
@@ -686,6 +697,7 @@ class Dataset {
       node_->Compute(tc, tc.partition(), Emitter<T>(fn));
       tc.AddRows(out.size());
     })));
+    FOOTFALL_RETURN_IF_ERROR(internal::GatherPartitions(*ctx_, &parts));
     std::vector<T> all;
     size_t n = 0;
     for (const auto& p : parts) n += p.size();
@@ -703,6 +715,7 @@ class Dataset {
       counts[tc.partition()] = n;
       tc.AddRows(n);
     })));
+    FOOTFALL_RETURN_IF_ERROR(internal::GatherPartitions(*ctx_, &counts));
     uint64_t total = 0;
     for (uint64_t c : counts) total += c;
     return total;
@@ -724,6 +737,7 @@ class Dataset {
       };
       node_->Compute(tc, tc.partition(), Emitter<T>(fn));
     })));
+    FOOTFALL_RETURN_IF_ERROR(internal::GatherPartitions(*ctx_, &parts));
     std::optional<T> acc;
     for (auto& p : parts) {
       if (!p) continue;
@@ -732,8 +746,8 @@ class Dataset {
     return acc;
   }
 
-  // f(partition index, std::vector<T> records) for each partition, on the executor's threads;
-  // f returns void or Status (an error fails the job).
+  // f(partition index, std::vector<T> records) for each partition, on the executor's threads
+  // (of the partition's owner rank); f returns void or Status (an error fails the job).
   template <typename F>
   Status ForEachPartition(F f) const {
     return Run("ForEachPartition", [&](TaskContext& tc) {

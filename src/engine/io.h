@@ -22,8 +22,9 @@
 namespace footfall::engine {
 
 // The sealed segments of the raw log in `dir` (as listed now), one partition per segment in
-// segment order; each record is one frame's body (an encoded rawlog::CollectorPayload). A
-// damaged frame fails the job with kCorruption naming the segment.
+// segment order (under an SPMD executor, rank k reads the segments p with p % ranks == k); each
+// record is one frame's body (an encoded rawlog::CollectorPayload). A damaged frame fails the job
+// with kCorruption naming the segment.
 Result<Dataset<std::string>> ReadRawLog(Context& ctx, const std::string& dir);
 
 // Turns one row group's projected columns (in the order asked for) into records.
@@ -70,7 +71,8 @@ class ParquetNode final : public Node<T> {
 }  // namespace internal
 
 // The row groups of `files` (in order), one partition each, reading only `columns`, converted
-// to records by `convert`. The footers are read here; the data when a job runs.
+// to records by `convert`. The footers are read here (by every rank); the data when a job runs,
+// each row group by the rank that owns its partition.
 template <typename T>
 Result<Dataset<T>> ReadParquet(Context& ctx, std::vector<std::string> files,
                                const std::vector<std::string>& columns,
@@ -94,7 +96,9 @@ std::string PartFileName(size_t partition);
 
 // Writes partition i of `data` to `dir`/PartFileName(i) (every partition gets a file, empty
 // ones too), each published atomically by ParquetWriter. Returns the paths in partition order.
-// On failure, files of partitions that finished stay; none is partly written.
+// On failure, files of partitions that finished stay; none is partly written. Under an SPMD
+// executor each rank writes the partitions it owns (`dir` must be on storage every rank sees)
+// and every rank returns every path.
 template <typename T>
 Result<std::vector<std::string>> WriteParquet(const Dataset<T>& data, const std::string& dir,
                                               const parquet::Schema& schema, RowAppender<T> append,
@@ -127,6 +131,7 @@ Result<std::vector<std::string>> WriteParquet(const Dataset<T>& data, const std:
     paths[tc.partition()] = path;
   });
   if (!s.ok()) return s;
+  FOOTFALL_RETURN_IF_ERROR(internal::GatherPartitions(*data.context(), &paths));
   return paths;
 }
 

@@ -224,10 +224,11 @@ struct Serializer<std::vector<T, A>> {
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
       in.Copy(v->data(), n * sizeof(T));
     } else {
-      for (auto& e : *v) {
+      // By index: std::vector<bool> has no element references to read into.
+      for (size_t i = 0; i < n; ++i) {
         T tmp{};
         Deserialize(in, &tmp);
-        e = std::move(tmp);
+        (*v)[i] = std::move(tmp);
       }
     }
   }

@@ -51,9 +51,11 @@ struct TableHash {
 
 // One map task's output for one shuffle input, in the order written: chunks in memory
 // (one string of serialized records per reduce partition) or spilled (one run per reduce
-// partition in a spill file).
+// partition in a spill file). `cuts` are block ends within memory[r], at record boundaries
+// about kSpillBlockBytes apart: where an exchange between ranks may split a partition.
 struct ShuffleChunk {
   std::vector<std::string> memory;
+  std::vector<std::vector<size_t>> cuts;
   std::shared_ptr<SpillFile> file;
   std::vector<SpillSegment> segments;
 };
@@ -74,6 +76,8 @@ class ShuffleData {
   ShuffleData& operator=(const ShuffleData&) = delete;
 
   MapOutput* output(size_t map_task) { return &outputs_[map_task]; }
+  size_t map_tasks() const { return outputs_.size(); }
+  MemoryPool* pool() const { return pool_; }
 
   // fn(block) for each block of reduce partition `r`, in map-task order, then chunk order.
   template <typename F>
@@ -174,6 +178,7 @@ class PartitionWriter {
         out_->retained += bytes_;
         ShuffleChunk chunk;
         chunk.memory = std::move(buffers_);
+        chunk.cuts = std::move(cuts_);
         for (auto& m : chunk.memory) m.shrink_to_fit();
         out_->chunks.push_back(std::move(chunk));
       } else {

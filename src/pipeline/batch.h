@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
+#include "engine/executor.h"
 #include "pipeline/config.h"
 #include "pipeline/enrich_job.h"
 #include "views/flow_spec.h"
@@ -30,6 +32,9 @@ struct BatchOptions {
   std::string postgres;                 // libpq conninfo; empty: SQLite only
   std::string postgres_reader_role = "footfall_reader";
   bool progress = false;  // draw progress (footfall batch on a terminal)
+  // The engine's executor; null: threads of this process. An SPMD executor (MPI) runs the
+  // batch on every rank: see RunBatch.
+  std::shared_ptr<engine::Executor> executor;
 };
 
 BatchOptions BatchOptionsFrom(const Config& config);
@@ -54,6 +59,13 @@ struct BatchReport {
 // Only one batch runs per data directory at a time (kFailedPrecondition otherwise). On any
 // error nothing is published and the current version keeps serving. A failure to publish into
 // PostgreSQL is logged, not returned: the SQLite version is published by then.
+//
+// Under an executor of several ranks every rank calls RunBatch with the same options and a data
+// directory on shared storage: rank 0 takes the lock and enriches; all ranks compute the views
+// together; after every rank has finished, rank 0 alone writes the Parquet views and publishes
+// the version. Each step ends with the ranks agreeing on its outcome, so every rank returns the
+// same error (and nothing is published) when any of them failed; the report's counts are
+// filled on rank 0 only.
 Result<BatchReport> RunBatch(const BatchOptions& options);
 
 }  // namespace footfall::pipeline
