@@ -194,16 +194,26 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
   const Micros started = NowMicros();
   const std::string& data = options.data_dir;
   const std::string serving_dir = data + "/serving";
-  FOOTFALL_RETURN_IF_ERROR(MakeDirs(data));
-  FOOTFALL_ASSIGN_OR_RETURN(
-      FileLock lock,
-      FileLock::TryAcquire(data + "/batch.lock", "a batch run is already going on in " + data));
+  // Under MPI: rank 0 leads (lock, enrichment, publishing); the ranks agree after each step.
+  engine::Executor* ranks = options.executor.get();
+  const bool leader = ranks == nullptr || ranks->rank() == 0;
+  const auto agree = [ranks](const Status& s) { return ranks == nullptr ? s : ranks->Agree(s); };
+  std::optional<FileLock> lock;
   BatchReport report;
-
-  EnrichJobOptions enrich = options.enrich;
-  enrich.data_dir = data;
-  enrich.progress = options.progress;
-  FOOTFALL_ASSIGN_OR_RETURN(EnrichJobReport enriched, RunEnrich(enrich));
+  EnrichJobReport enriched;
+  FOOTFALL_RETURN_IF_ERROR(agree([&]() -> Status {
+    if (!leader) return Status::Ok();
+    FOOTFALL_RETURN_IF_ERROR(MakeDirs(data));
+    FOOTFALL_ASSIGN_OR_RETURN(
+        FileLock l,
+        FileLock::TryAcquire(data + "/batch.lock", "a batch run is already going on in " + data));
+    lock.emplace(std::move(l));
+    EnrichJobOptions enrich = options.enrich;
+    enrich.data_dir = data;
+    enrich.progress = options.progress;
+    FOOTFALL_ASSIGN_OR_RETURN(enriched, RunEnrich(enrich));
+    return Status::Ok();
+  }()));
   report.segments_enriched = enriched.segments_enriched;
   report.raw_records = enriched.raw_records;
   report.enrich_config_hash = enriched.config_hash;
@@ -217,16 +227,19 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
       report.watermark_segment =
           std::max<uint64_t>(report.watermark_segment, std::strtoull(input.c_str(), nullptr, 10));
     }
-  } else if (enriched_dataset.status().code() != StatusCode::kNotFound) {
-    return enriched_dataset.status();
   }
+  FOOTFALL_RETURN_IF_ERROR(
+      agree(enriched_dataset.ok() || enriched_dataset.status().code() == StatusCode::kNotFound
+                ? Status::Ok()
+                : enriched_dataset.status()));
   {
     engine::EngineOptions eo;
     eo.threads = options.threads;
     eo.memory_budget_bytes = options.memory_budget_bytes;
     eo.spill_dir = data + "/tmp";
+    eo.executor = options.executor;
     std::optional<ProgressBar> stage_bar;
-    if (options.progress) {
+    if (options.progress && leader) {
       eo.progress = [&stage_bar](const engine::StageProgress& p) {
         if (p.partitions_done == 0 && !p.done) {
           stage_bar.emplace("views", p.partitions, "partitions");
@@ -241,76 +254,104 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     }
     engine::Context ctx(eo);
     if (enriched_dataset.ok()) {
-      FOOTFALL_ASSIGN_OR_RETURN(computed,
-                                ComputeViews(ctx, *enriched_dataset, options.web, options.flows));
+      auto views = ComputeViews(ctx, *enriched_dataset, options.web, options.flows);
+      // Every rank has finished its part before rank 0 commits anything.
+      FOOTFALL_RETURN_IF_ERROR(agree(views.status()));
+      computed = std::move(views).value();
+      const engine::EngineStats st = ctx.stats();
+      LogInfo("batch", (ranks != nullptr ? "rank " + std::to_string(ranks->rank()) + ": " : "") +
+                           "engine shuffled " + std::to_string(st.shuffle_bytes) +
+                           " bytes, spilled " + std::to_string(st.bytes_spilled) + " bytes in " +
+                           std::to_string(st.spill_runs) + " runs, exchanged " +
+                           std::to_string(st.bytes_sent) + " bytes out and " +
+                           std::to_string(st.bytes_received) + " in over " +
+                           std::to_string(st.exchange_rounds) + " rounds (" +
+                           std::to_string(st.exchange_micros / 1000) + " ms; " +
+                           std::to_string(st.collective_micros / 1000) + " ms in collectives)");
     } else {
       computed.web = views::SummarizeWeb({}, {}, options.web);
       for (size_t i = 0; i < options.flows.size(); ++i) computed.flows.emplace_back();
     }
   }
-  const std::vector<event::Event>& events = computed.events;
-  const views::WebViews& web = computed.web;
-  const std::vector<views::FlowViews>& flows = computed.flows;
-  report.duplicates = computed.duplicates;
-  report.events = events.size();
-  report.sessions = web.sessions.size();
-  report.page_views = web.page_views.size();
-  for (const views::FlowViews& f : flows) report.flow_cases += f.cases.size();
-  LogInfo("batch", "views of " + std::to_string(events.size()) + " events (" +
-                       std::to_string(report.duplicates) + " duplicates removed) computed in " +
-                       std::to_string((NowMicros() - views_started) / 1000) + " ms");
-  FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
-  for (const auto& [key, n] : bad_rows) report.bad_rows += static_cast<uint64_t>(n);
+  // Rank 0's part: the views as Parquet datasets and a serving version, published.
+  auto publish = [&]() -> Result<BatchReport> {
+    const std::vector<event::Event>& events = computed.events;
+    const views::WebViews& web = computed.web;
+    const std::vector<views::FlowViews>& flows = computed.flows;
+    report.duplicates = computed.duplicates;
+    report.events = events.size();
+    report.sessions = web.sessions.size();
+    report.page_views = web.page_views.size();
+    for (const views::FlowViews& f : flows) report.flow_cases += f.cases.size();
+    LogInfo("batch", "views of " + std::to_string(events.size()) + " events (" +
+                         std::to_string(report.duplicates) + " duplicates removed) computed in " +
+                         std::to_string((NowMicros() - views_started) / 1000) + " ms");
+    FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
+    for (const auto& [key, n] : bad_rows) report.bad_rows += static_cast<uint64_t>(n);
 
-  std::vector<ViewTable> tables = WebViewTables(web);
-  for (ViewTable& t : FlowViewTables(flows)) tables.push_back(std::move(t));
+    std::vector<ViewTable> tables = WebViewTables(web);
+    for (ViewTable& t : FlowViewTables(flows)) tables.push_back(std::move(t));
+    tables.push_back(MetricsHourlyTable(computed.metrics_hourly));
 
-  FOOTFALL_ASSIGN_OR_RETURN(report.version, serving::NextVersion(serving_dir));
-  const std::string view_config_json = ViewConfigJson(options.web, options.flows);
-  const std::map<std::string, std::string> properties = {
-      {"serving_version", std::to_string(report.version)},
-      {"watermark_segment", std::to_string(report.watermark_segment)},
-      {"enrich_config", enriched.config_hash},
-      {"view_config", ViewConfigHash(view_config_json)}};
-  std::optional<ProgressBar> bar;
-  if (options.progress) bar.emplace("views", tables.size() + 2, "tables");
-  size_t done = 0;
-  for (const ViewTable& t : tables) {
-    FOOTFALL_RETURN_IF_ERROR(
-        WriteParquetVersion(data + "/views/" + t.name, t, properties).status());
-    if (bar) bar->Update(++done, "Parquet: " + t.name);
-  }
-
-  FOOTFALL_ASSIGN_OR_RETURN(auto writer,
-                            serving::VersionWriter::Create(serving_dir, report.version));
-  FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, events, options.events_table_cap));
-  if (bar) bar->Update(++done, "SQLite: events");
-  for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
-  FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
-  report.duration = NowMicros() - started;
-  FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report, view_config_json));
-  FOOTFALL_RETURN_IF_ERROR(writer->Publish());
-  if (bar) {
-    bar->Update(++done, "published");
-    bar->Finish();
-  }
-  FOOTFALL_RETURN_IF_ERROR(serving::RemoveOldVersions(serving_dir, options.keep_versions));
-
-  if (!options.postgres.empty()) {
-    serving::PostgresTarget target;
-    target.conninfo = options.postgres;
-    target.reader_role = options.postgres_reader_role;
-    auto pg = serving::PublishToPostgres(target, serving::VersionPath(serving_dir, report.version));
-    if (pg.ok()) {
-      report.postgres_published = true;
-    } else {
-      LogError("batch",
-               "version " + std::to_string(report.version) +
-                   " is published in SQLite but not in PostgreSQL: " + pg.status().ToString());
+    FOOTFALL_ASSIGN_OR_RETURN(report.version, serving::NextVersion(serving_dir));
+    const std::string view_config_json = ViewConfigJson(options.web, options.flows);
+    const std::map<std::string, std::string> properties = {
+        {"serving_version", std::to_string(report.version)},
+        {"watermark_segment", std::to_string(report.watermark_segment)},
+        {"enrich_config", enriched.config_hash},
+        {"view_config", ViewConfigHash(view_config_json)}};
+    std::optional<ProgressBar> bar;
+    if (options.progress) bar.emplace("views", tables.size() + 2, "tables");
+    size_t done = 0;
+    for (const ViewTable& t : tables) {
+      FOOTFALL_RETURN_IF_ERROR(
+          WriteParquetVersion(data + "/views/" + t.name, t, properties).status());
+      if (bar) bar->Update(++done, "Parquet: " + t.name);
     }
+
+    FOOTFALL_ASSIGN_OR_RETURN(auto writer,
+                              serving::VersionWriter::Create(serving_dir, report.version));
+    FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, events, options.events_table_cap));
+    if (bar) bar->Update(++done, "SQLite: events");
+    for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
+    FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
+    report.duration = NowMicros() - started;
+    FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report, view_config_json));
+    FOOTFALL_RETURN_IF_ERROR(writer->Publish());
+    if (bar) {
+      bar->Update(++done, "published");
+      bar->Finish();
+    }
+    FOOTFALL_RETURN_IF_ERROR(serving::RemoveOldVersions(serving_dir, options.keep_versions));
+
+    if (!options.postgres.empty()) {
+      serving::PostgresTarget target;
+      target.conninfo = options.postgres;
+      target.reader_role = options.postgres_reader_role;
+      auto pg =
+          serving::PublishToPostgres(target, serving::VersionPath(serving_dir, report.version));
+      if (pg.ok()) {
+        report.postgres_published = true;
+      } else {
+        LogError("batch",
+                 "version " + std::to_string(report.version) +
+                     " is published in SQLite but not in PostgreSQL: " + pg.status().ToString());
+      }
+    }
+    report.duration = NowMicros() - started;
+    return report;
+  };
+  if (!leader) {
+    // Rank 0 publishes; the others learn whether it did.
+    FOOTFALL_RETURN_IF_ERROR(agree(Status::Ok()));
+    report.duration = NowMicros() - started;
+    return report;
   }
-  report.duration = NowMicros() - started;
-  return report;
+  Result<BatchReport> published = publish();
+  if (ranks != nullptr && ranks->num_ranks() > 1) {
+    FOOTFALL_RETURN_IF_ERROR(agree(published.status()));
+  }
+  return published;
 }
 
 }  // namespace footfall::pipeline

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "engine/dataset.h"
 #include "engine/io.h"
@@ -10,8 +14,69 @@
 #include "pipeline/enriched_dataset.h"
 #include "pipeline/event_serializer.h"
 
+// BucketMetrics crosses the engine's shuffles as a plain aggregate of its fields.
+namespace footfall::engine {
+namespace {
+struct PlainBucketMetrics {
+  int64_t events = 0, page_views = 0, sessions_started = 0, engaged_sessions = 0;
+  std::vector<std::pair<std::string, int64_t>> events_by_type, pages, referrer_mediums;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> funnel_steps;
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, int64_t>>>>
+      flow_completions;
+  int32_t precision = 0;
+  std::vector<uint8_t> registers;
+};
+}  // namespace
+
+template <>
+struct Serializer<views::BucketMetrics> {
+  static void Write(const views::BucketMetrics& m, std::string* out) {
+    PlainBucketMetrics p;
+    p.events = m.events;
+    p.page_views = m.page_views;
+    p.sessions_started = m.sessions_started;
+    p.engaged_sessions = m.engaged_sessions;
+    p.events_by_type.assign(m.events_by_type.begin(), m.events_by_type.end());
+    p.pages.assign(m.pages.begin(), m.pages.end());
+    p.referrer_mediums.assign(m.referrer_mediums.begin(), m.referrer_mediums.end());
+    p.funnel_steps.assign(m.funnel_steps.begin(), m.funnel_steps.end());
+    for (const auto& [flow, activities] : m.flow_completions) {
+      p.flow_completions.emplace_back(
+          flow, std::vector<std::pair<std::string, int64_t>>(activities.begin(), activities.end()));
+    }
+    p.precision = m.users.precision();
+    p.registers = m.users.registers();
+    Serializer<PlainBucketMetrics>::Write(p, out);
+  }
+  static void Read(Decoder& in, views::BucketMetrics* m) {
+    PlainBucketMetrics p;
+    Serializer<PlainBucketMetrics>::Read(in, &p);
+    m->events = p.events;
+    m->page_views = p.page_views;
+    m->sessions_started = p.sessions_started;
+    m->engaged_sessions = p.engaged_sessions;
+    m->events_by_type = {p.events_by_type.begin(), p.events_by_type.end()};
+    m->pages = {p.pages.begin(), p.pages.end()};
+    m->referrer_mediums = {p.referrer_mediums.begin(), p.referrer_mediums.end()};
+    m->funnel_steps = {p.funnel_steps.begin(), p.funnel_steps.end()};
+    m->flow_completions.clear();
+    for (auto& [flow, activities] : p.flow_completions) {
+      m->flow_completions[flow] = {activities.begin(), activities.end()};
+    }
+    m->users = views::HyperLogLog::FromRegisters(p.precision, std::move(p.registers));
+  }
+};
+}  // namespace footfall::engine
+
 namespace footfall::pipeline {
 namespace {
+
+constexpr Micros kMicrosPerHour = 3600 * kMicrosPerSecond;
+
+Micros HourStart(Micros t) {
+  Micros h = t / kMicrosPerHour * kMicrosPerHour;
+  return h > t ? h - kMicrosPerHour : h;
+}
 
 // Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
 // fields, so that the choice is the same whichever copy comes first.
@@ -172,6 +237,55 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     }
     out.flows.push_back(views::SummarizeFlow(spec, cases));
     out.flows.back().incomplete_events = incomplete;
+  }
+
+  // 4. Per-hour metrics, the speed layer's definition (views/bucket_metrics.h): each session
+  // group's events folded in time order by a MetricsFolder (events of no session share one
+  // group, where only per-event metrics apply), then combined per hour on the engine. Distinct
+  // users per hour exactly, beside the HyperLogLog.
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto hourly,
+      Indices(ctx, events.size(), partitions)
+          .Map([&events](uint32_t i) {
+            return std::pair<std::string, uint32_t>(views::SessionGroupKey(events[i]), i);
+          })
+          .GroupByKey([](uint32_t a, uint32_t b) { return a < b; })
+          .FlatMap([&events, &web, &flows](std::pair<std::string, std::vector<uint32_t>>&& g) {
+            views::MetricsFolder folder(web, flows);
+            std::map<Micros, views::BucketMetrics> by_hour;
+            for (uint32_t i : g.second) {
+              folder.Fold(events[i], &by_hour[HourStart(views::MetricsTime(events[i]))]);
+            }
+            return std::vector<std::pair<Micros, views::BucketMetrics>>(
+                std::make_move_iterator(by_hour.begin()), std::make_move_iterator(by_hour.end()));
+          })
+          .ReduceByKey([](views::BucketMetrics&& a, views::BucketMetrics&& b) {
+            a.Combine(b);
+            return std::move(a);
+          })
+          .Collect());
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto users, Indices(ctx, events.size(), partitions)
+                      .FlatMap([&events](uint32_t i) {
+                        std::vector<std::pair<std::pair<Micros, std::string>, uint8_t>> r;
+                        const std::string& user = views::UserKey(events[i]);
+                        if (!user.empty())
+                          r.push_back({{HourStart(views::MetricsTime(events[i])), user}, 0});
+                        return r;
+                      })
+                      .ReduceByKey([](uint8_t a, uint8_t) { return a; })
+                      .Map([](std::pair<std::pair<Micros, std::string>, uint8_t>&& p) {
+                        return std::pair<Micros, int64_t>(p.first.first, 1);
+                      })
+                      .ReduceByKey([](int64_t a, int64_t b) { return a + b; })
+                      .Collect());
+  std::map<Micros, int64_t> users_by_hour(users.begin(), users.end());
+  std::sort(hourly.begin(), hourly.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [hour, metrics] : hourly) {
+    const auto it = users_by_hour.find(hour);
+    out.metrics_hourly.push_back(
+        {hour, std::move(metrics), it == users_by_hour.end() ? 0 : it->second});
   }
   return out;
 }

@@ -13,15 +13,25 @@
 #include "engine/context.h"
 #include "event/event.h"
 #include "parquet/dataset.h"
+#include "views/bucket_metrics.h"
 #include "views/flow.h"
 #include "views/web_model.h"
 
 namespace footfall::pipeline {
 
+// One hour of views::BucketMetrics, folded on the engine with the speed layer's MetricsFolder,
+// and the exact count of distinct users of that hour (the HyperLogLog in `metrics` estimates it).
+struct MetricsHour {
+  Micros hour = 0;  // start, UTC
+  views::BucketMetrics metrics;
+  int64_t users = 0;
+};
+
 struct ComputedViews {
   views::WebViews web;
-  std::vector<views::FlowViews> flows;  // one per flow spec, in config order
-  std::vector<event::Event> events;     // deduplicated, in (derived_tstamp, event_id) order
+  std::vector<MetricsHour> metrics_hourly;  // ascending hours, only hours with events
+  std::vector<views::FlowViews> flows;      // one per flow spec, in config order
+  std::vector<event::Event> events;         // deduplicated, in (derived_tstamp, event_id) order
   uint64_t duplicates = 0;
 };
 

@@ -70,7 +70,34 @@ std::string DataStatusJson(const DataStatus& s) {
       .Key("bad_rows")
       .Int(s.bad_rows)
       .EndObject();
-  w.Key("lag_segments").Int(static_cast<int64_t>(s.lag_segments)).EndObject();
+  w.Key("lag_segments").Int(static_cast<int64_t>(s.lag_segments));
+  w.Key("live");
+  if (!s.live) {
+    w.Null();
+  } else {
+    const DataStatus::Live& l = *s.live;
+    w.BeginObject()
+        .Key("sample_rate")
+        .Double(l.sample_rate)
+        .Key("since_segment")
+        .Int(l.since_segment)
+        .Key("position")
+        .String(l.position)
+        .Key("events")
+        .Int(l.events)
+        .Key("page_views")
+        .Int(l.page_views)
+        .Key("sessions")
+        .Int(l.sessions)
+        .Key("users")
+        .Int(l.users)
+        .Key("lag_ms")
+        .Int(l.lag_ms)
+        .Key("bad_rows")
+        .Int(static_cast<int64_t>(l.bad_rows))
+        .EndObject();
+  }
+  w.EndObject();
   return w.Take();
 }
 
@@ -98,6 +125,16 @@ std::string DataStatusText(const DataStatus& s) {
   std::snprintf(buf, sizeof buf, "lag             %llu sealed segments not yet in a version\n",
                 static_cast<unsigned long long>(s.lag_segments));
   out += buf;
+  if (s.live) {
+    std::snprintf(buf, sizeof buf,
+                  "live            %lld events, %lld page views since segment %lld (sample rate "
+                  "%g), lag %lld ms\n",
+                  static_cast<long long>(s.live->events),
+                  static_cast<long long>(s.live->page_views),
+                  static_cast<long long>(s.live->since_segment), s.live->sample_rate,
+                  static_cast<long long>(s.live->lag_ms));
+    out += buf;
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -23,6 +24,20 @@ struct DataStatus {
   int64_t events = 0;
   int64_t bad_rows = 0;
   uint64_t lag_segments = 0;  // sealed segments past the watermark
+
+  // The speed layer of the process reporting (footfall run / serve), when it runs one.
+  struct Live {
+    double sample_rate = 1.0;
+    int64_t since_segment = 0;  // first raw segment counted live (watermark + 1)
+    std::string position;       // where its tailer reads next, "segment:offset"
+    int64_t events = 0;         // scaled to the whole population when sampling
+    int64_t page_views = 0;
+    int64_t sessions = 0;
+    int64_t users = 0;  // HyperLogLog estimate, scaled
+    int64_t lag_ms = 0;
+    uint64_t bad_rows = 0;
+  };
+  std::optional<Live> live;
 };
 
 Result<DataStatus> ReadDataStatus(const std::string& data_dir);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "parquet/dataset.h"
+#include "pipeline/batch_views.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -401,6 +402,31 @@ std::vector<ViewTable> FlowViewTables(const std::vector<views::FlowViews>& flows
                  return Status::Ok();
                }});
   return t;
+}
+
+ViewTable MetricsHourlyTable(const std::vector<MetricsHour>& hours) {
+  return {"metrics_hourly",
+          {{"hour", kT},
+           {"events", kI},
+           {"page_views", kI},
+           {"page_pings", kI},
+           {"sessions_started", kI},
+           {"engaged_sessions", kI},
+           {"users", kI},
+           {"users_estimate", kI}},
+          {{"hour"}},
+          [&hours](const RowSink& sink) -> Status {
+            Row r;
+            for (const MetricsHour& h : hours) {
+              const auto pings = h.metrics.events_by_type.find("page_ping");
+              r.Text(FormatIso8601(h.hour)).Int(h.metrics.events).Int(h.metrics.page_views);
+              r.Int(pings == h.metrics.events_by_type.end() ? 0 : pings->second);
+              r.Int(h.metrics.sessions_started).Int(h.metrics.engaged_sessions).Int(h.users);
+              r.Int(static_cast<int64_t>(std::llround(h.metrics.users.Estimate())));
+              FOOTFALL_RETURN_IF_ERROR(r.Emit(sink));
+            }
+            return Status::Ok();
+          }};
 }
 
 Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table) {

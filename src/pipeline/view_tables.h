@@ -44,6 +44,11 @@ struct ViewTable {
 std::vector<ViewTable> WebViewTables(const views::WebViews& web);
 std::vector<ViewTable> FlowViewTables(const std::vector<views::FlowViews>& flows);
 
+struct MetricsHour;  // batch_views.h
+// `metrics_hourly`: the speed layer's metrics (views/bucket_metrics.h) folded by batch, per hour.
+// Refers to `hours`, which must outlive it.
+ViewTable MetricsHourlyTable(const std::vector<MetricsHour>& hours);
+
 // Creates the table in `writer`, inserts every row and builds its indexes.
 Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table);
 
