@@ -94,9 +94,16 @@ flows: []
 #    resource: data.resource
 #    end_activities: [publish]
 
+speed:
+  enabled: true        # live numbers past the batch watermark in `run` and `serve`
+  sample_rate: 1.0     # share of users counted live, in (0, 1]; answers state their error
+
 serving:
   events_table_cap: 1000000      # most recent events kept in the SQL `events` table
   keep_versions: 3               # serving versions kept on disk
+  # Bearer token of the JSON API, required when ui.host is not loopback (else the server refuses
+  # to start); FOOTFALL_API_TOKEN in the environment is used when this is empty.
+  api_token: ""
   # Also load every version into PostgreSQL (schema `footfall`), e.g.
   # postgresql://footfall:secret@db.internal:5432/analytics (docs/serving.md). Empty: off.
   postgres: ""
@@ -332,8 +339,19 @@ const std::map<std::string, Setter>& Setters() {
       {"conversions", List(&Config::conversions, ParseEventMatch)},
       {"funnels", List(&Config::funnels, ParseFunnel)},
       {"flows", List(&Config::flows, ParseFlow)},
+      {"speed.enabled", Bool(&Config::speed_enabled)},
+      {"speed.sample_rate",
+       [](const YAML::Node& n, Config* c) -> Status {
+         FOOTFALL_ASSIGN_OR_RETURN(double rate, As<double>(n, "", "a share in (0, 1]"));
+         if (!(rate > 0 && rate <= 1)) {
+           return InvalidArgument(std::to_string(rate) + " is not a share in (0, 1]");
+         }
+         c->speed_sample_rate = rate;
+         return Status::Ok();
+       }},
       {"serving.events_table_cap", Int(&Config::events_table_cap, 0, 1'000'000'000)},
       {"serving.keep_versions", Int(&Config::keep_versions, 1, 1000)},
+      {"serving.api_token", String(&Config::api_token)},
       {"serving.postgres", String(&Config::postgres)},
       {"serving.postgres_readonly_role", String(&Config::postgres_readonly_role)},
   };

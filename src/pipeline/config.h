@@ -28,6 +28,9 @@ struct Config {
 
   std::string ui_host = "127.0.0.1";
   uint16_t ui_port = 8081;
+  // Bearer token the JSON API requires (serving.api_token, else $FOOTFALL_API_TOKEN); a ui
+  // listener beyond loopback refuses to start without one.
+  std::string api_token;
 
   uint64_t segment_max_bytes = 64ull << 20;
   Micros seal_after = 60 * kMicrosPerSecond;
@@ -54,6 +57,10 @@ struct Config {
   std::vector<views::FunnelSpec> funnels;
   // Process flows (views/flow_spec.h).
   std::vector<views::FlowSpec> flows;
+
+  // The speed layer (speed/speed_layer.h) in `footfall run` and `footfall serve`.
+  bool speed_enabled = true;
+  double speed_sample_rate = 1.0;  // share of users whose live events are counted, (0, 1]
 
   size_t events_table_cap = 1'000'000;
   int keep_versions = 3;
