@@ -1,8 +1,10 @@
 // The commands that run servers until SIGINT/SIGTERM: collect, serve, run.
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <thread>
 
@@ -17,6 +19,9 @@
 #include "rawlog/log_writer.h"
 #include "rawlog/segment.h"
 #include "serving/api.h"
+#include "serving/dashboard.h"
+#include "serving/live_source.h"
+#include "speed/speed_layer.h"
 
 namespace footfall::cli {
 
@@ -91,8 +96,13 @@ Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, se
   http::ServerOptions options;
   options.host = config.ui_host;
   options.port = config.ui_port;
+  // /api/ is the JSON API; every other path is the dashboard embedded in this binary.
   return http::Server::Start(options, [api](http::Request&& req, http::Responder respond) {
-    api->Handle(std::move(req), respond);
+    if (req.path.starts_with("/api/")) {
+      api->Handle(std::move(req), respond);
+    } else {
+      respond(serving::Dashboard::Embedded().Handle(req));
+    }
   });
 }
 
@@ -103,10 +113,51 @@ std::string SelfPath() {
   return ec ? std::string("footfall") : self.string();
 }
 
-std::string StatusJson(const std::string& data_dir) {
+// The speed layer of `run` (given the collector's writer) and `serve`, started on its own
+// thread; null when `speed.enabled` is off.
+Result<std::unique_ptr<speed::SpeedLayer>> StartSpeedLayer(const pipeline::Config& config,
+                                                           const rawlog::LogWriter* writer) {
+  if (!config.speed_enabled) return std::unique_ptr<speed::SpeedLayer>();
+  speed::SpeedOptions options;
+  options.data_dir = config.data_dir;
+  options.sample_rate = config.speed_sample_rate;
+  options.enrich = config.enrich;
+  options.schemas_dir = config.schemas_dir;
+  options.web = pipeline::WebModelOptionsFrom(config);
+  options.flows = config.flows;
+  options.writer = writer;
+  FOOTFALL_ASSIGN_OR_RETURN(std::unique_ptr<speed::SpeedLayer> layer,
+                            speed::SpeedLayer::Open(std::move(options)));
+  layer->Start();
+  return layer;
+}
+
+std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* live = nullptr) {
   auto status = pipeline::ReadDataStatus(data_dir);
-  return status.ok() ? pipeline::DataStatusJson(*status)
-                     : "{\"error\":\"" + status.status().message() + "\"}";
+  if (!status.ok()) return "{\"error\":\"" + status.status().message() + "\"}";
+  if (live != nullptr) {
+    const serving::LiveSnapshot snap =
+        live->Snapshot(status->watermark_segment, std::numeric_limits<Micros>::min(),
+                       std::numeric_limits<Micros>::max());
+    views::BucketMetrics total;
+    for (const auto& [minute, metrics] : snap.minutes) total.Combine(metrics);
+    const speed::SpeedStats stats = live->stats();
+    const auto scaled = [&](int64_t n) {
+      return static_cast<int64_t>(std::llround(serving::ScaledCount(n, snap.sample_rate)));
+    };
+    pipeline::DataStatus::Live l;
+    l.sample_rate = snap.sample_rate;
+    l.since_segment = snap.since_segment;
+    l.position = stats.position;
+    l.events = scaled(total.events);
+    l.page_views = scaled(total.page_views);
+    l.sessions = scaled(total.sessions_started);
+    l.users = static_cast<int64_t>(std::llround(total.users.Estimate() / snap.sample_rate));
+    l.lag_ms = snap.lag_ms;
+    l.bad_rows = stats.bad_rows;
+    status->live = l;
+  }
+  return pipeline::DataStatusJson(*status);
 }
 
 }  // namespace
@@ -123,8 +174,23 @@ int Collect(const pipeline::Config& config) {
 }
 
 int Serve(const pipeline::Config& config) {
-  serving::Api api(
-      {config.data_dir + "/serving", [&] { return StatusJson(config.data_dir); }, nullptr});
+  serving::ApiOptions api_options;
+  api_options.serving_dir = config.data_dir + "/serving";
+  auto speed_layer = StartSpeedLayer(config, nullptr);
+  if (!speed_layer.ok()) return Fail("serve", speed_layer.status().ToString());
+  const speed::SpeedLayer* live_source = speed_layer->get();
+  api_options.live = live_source;
+  api_options.status_json = [&config, live_source] {
+    return StatusJson(config.data_dir, live_source);
+  };
+  api_options.bad_dir = config.data_dir + "/bad";
+  api_options.warm_cache = true;
+  if (Status s = serving::ConfigureApiAccess(
+          config.ui_host, serving::ResolveApiToken(config.api_token), &api_options);
+      !s.ok()) {
+    return Fail("serve", s.ToString());
+  }
+  serving::Api api(std::move(api_options));
   auto ui = StartUi(config, &api);
   if (!ui.ok()) return Fail("serve", ui.status().ToString());
   PrintListening(**ui, "ui");
@@ -155,8 +221,28 @@ int Run(const pipeline::Config& config, bool demo) {
   rawlog::LogWriter* log = stack.log.get();
   pipeline::BatchScheduler scheduler(pipeline::BatchOptionsFrom(config), config.batch_interval,
                                      [log] { return log->SealActive(); });
-  serving::Api api({config.data_dir + "/serving", [&] { return StatusJson(config.data_dir); },
-                    [&scheduler] { scheduler.Trigger(); }});
+  serving::ApiOptions api_options;
+  api_options.serving_dir = config.data_dir + "/serving";
+  auto speed_layer = StartSpeedLayer(config, log);
+  if (!speed_layer.ok()) {
+    (void)stack.Stop();
+    return Fail("run", speed_layer.status().ToString());
+  }
+  const speed::SpeedLayer* live_source = speed_layer->get();
+  api_options.live = live_source;
+  api_options.status_json = [&config, live_source] {
+    return StatusJson(config.data_dir, live_source);
+  };
+  api_options.trigger_batch = [&scheduler] { scheduler.Trigger(); };
+  api_options.bad_dir = config.data_dir + "/bad";
+  api_options.warm_cache = true;
+  if (Status s = serving::ConfigureApiAccess(
+          config.ui_host, serving::ResolveApiToken(config.api_token), &api_options);
+      !s.ok()) {
+    (void)stack.Stop();
+    return Fail("run", s.ToString());
+  }
+  serving::Api api(std::move(api_options));
   auto ui = StartUi(config, &api);
   if (!ui.ok()) {
     (void)stack.Stop();
@@ -167,14 +253,15 @@ int Run(const pipeline::Config& config, bool demo) {
   const std::string collector_url = Url(*stack.server), ui_url = Url(**ui);
   std::printf(
       "\nfootfall is running on %s.\n"
+      "  dashboard:     %s/\n"
       "  send events:   any Snowplow tracker, collector endpoint %s\n"
       "  numbers:       curl '%s/api/v1/overview'\n"
       "  status:        curl '%s/api/v1/status'\n"
       "  SQL:           %s sql --data %s \"SELECT * FROM traffic_daily\"\n"
       "  rebuild now:   curl -X POST '%s/api/v1/batch'\n"
       "Views are rebuilt every %lld s. Stop with Ctrl-C.\n",
-      config.data_dir.c_str(), collector_url.c_str(), ui_url.c_str(), ui_url.c_str(),
-      SelfPath().c_str(), config.data_dir.c_str(), ui_url.c_str(),
+      config.data_dir.c_str(), ui_url.c_str(), collector_url.c_str(), ui_url.c_str(),
+      ui_url.c_str(), SelfPath().c_str(), config.data_dir.c_str(), ui_url.c_str(),
       static_cast<long long>(config.batch_interval / kMicrosPerSecond));
   std::fflush(stdout);
 
@@ -205,6 +292,8 @@ int Run(const pipeline::Config& config, bool demo) {
   if (live.joinable()) live.join();
   (*ui)->Stop();
   scheduler.Stop();
+  // Before the writer it may read acknowledged positions from goes away.
+  speed_layer->reset();
   if (Status s = stack.Stop(); !s.ok()) return Fail("run", s.ToString());
   return kExitOk;
 }
