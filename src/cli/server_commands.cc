@@ -27,10 +27,10 @@ namespace footfall::cli {
 
 namespace {
 
-// History written into an empty raw log by `run --demo`, so the first version has a week to
-// show.
+// History written into an empty raw log by `run --demo`, so the first version has two weeks to
+// show: the dashboard's default week then compares with a full week before it.
 constexpr uint64_t kDemoHistoryEvents = 150'000;
-constexpr double kDemoHistoryDays = 7;
+constexpr double kDemoHistoryDays = 14;
 constexpr double kDemoLiveEventsPerSecond = 20;
 constexpr uint64_t kDemoLiveVisitors = 2000;
 
@@ -204,7 +204,7 @@ int Run(const pipeline::Config& config, bool demo) {
   if (demo) {
     auto segments = rawlog::ListSegments(raw_dir);
     if (segments.ok() && segments->empty()) {
-      LogInfo("run", "demo: writing a week of history into an empty raw log");
+      LogInfo("run", "demo: writing two weeks of history into an empty raw log");
       pipeline::TrafficOptions history;
       history.seed = 1;
       history.events = kDemoHistoryEvents;
