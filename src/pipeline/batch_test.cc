@@ -10,7 +10,6 @@
 #include "parquet/dataset.h"
 #include "pipeline/gen.h"
 #include "pipeline/view_config.h"
-#include "pipeline/view_config.h"
 #include "rawlog/log_writer.h"
 #include "rawlog/segment.h"
 #include "serving/query.h"
