@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "base/log.h"
+#include "base/time.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "collector/collector.h"
@@ -29,7 +30,7 @@ namespace {
 
 // History written into an empty raw log by `run --demo`, so the first version has two weeks to
 // show: the dashboard's default week then compares with a full week before it.
-constexpr uint64_t kDemoHistoryEvents = 150'000;
+constexpr uint64_t kDemoHistoryEvents = 100'000;
 constexpr double kDemoHistoryDays = 14;
 constexpr double kDemoLiveEventsPerSecond = 20;
 constexpr uint64_t kDemoLiveVisitors = 2000;
@@ -132,9 +133,46 @@ Result<std::unique_ptr<speed::SpeedLayer>> StartSpeedLayer(const pipeline::Confi
   return layer;
 }
 
-std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* live = nullptr) {
+pipeline::DataStatus::Component CollectorComponent(const rawlog::LogWriter& log) {
+  const rawlog::LogStats st = log.Stats();
+  std::string detail = std::to_string(st.records) + " requests stored since start, " +
+                       std::to_string(st.failed_records) + " failed, " +
+                       std::to_string(st.queued_records) + " queued; active segment " +
+                       std::to_string(st.active_segment);
+  if (!st.healthy) detail += "; " + log.Health().ToString();
+  return {"collector", st.healthy ? "accepting" : "failing", std::move(detail)};
+}
+
+pipeline::DataStatus::Component SpeedComponent(const speed::SpeedLayer& live, int64_t lag_ms) {
+  const speed::SpeedStats st = live.stats();
+  return {"speed", "following",
+          "tailing the raw log at " + st.position + ", " + std::to_string(lag_ms) +
+              " ms behind the newest record; " + std::to_string(st.events) +
+              " events enriched since start"};
+}
+
+pipeline::DataStatus::Component BatchComponent(const pipeline::BatchScheduler& scheduler) {
+  const pipeline::BatchScheduler::State st = scheduler.state();
+  std::string detail =
+      std::to_string(st.runs) + " runs since start (" + std::to_string(st.failures) + " failed)";
+  if (st.last_report) {
+    detail += "; the last published version " + std::to_string(st.last_report->version) + " in " +
+              std::to_string(st.last_report->duration / kMicrosPerSecond) + " s";
+  }
+  if (!st.running) detail += "; next run at " + FormatIso8601(st.next_run);
+  if (!st.last_error.empty()) detail += "; last error: " + st.last_error;
+  const char* state = st.running ? "rebuilding" : st.last_error.empty() ? "idle" : "failed";
+  return {"batch", state, std::move(detail)};
+}
+
+// The data directory's status, plus what the components of this process are doing (those it
+// runs: `log` and `scheduler` may be null).
+std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* live,
+                       const rawlog::LogWriter* log = nullptr,
+                       const pipeline::BatchScheduler* scheduler = nullptr) {
   auto status = pipeline::ReadDataStatus(data_dir);
   if (!status.ok()) return "{\"error\":\"" + status.status().message() + "\"}";
+  if (log != nullptr) status->components.push_back(CollectorComponent(*log));
   if (live != nullptr) {
     const serving::LiveSnapshot snap =
         live->Snapshot(status->watermark_segment, std::numeric_limits<Micros>::min(),
@@ -156,7 +194,9 @@ std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* liv
     l.lag_ms = snap.lag_ms;
     l.bad_rows = stats.bad_rows;
     status->live = l;
+    status->components.push_back(SpeedComponent(*live, snap.lag_ms));
   }
+  if (scheduler != nullptr) status->components.push_back(BatchComponent(*scheduler));
   return pipeline::DataStatusJson(*status);
 }
 
@@ -230,8 +270,8 @@ int Run(const pipeline::Config& config, bool demo) {
   }
   const speed::SpeedLayer* live_source = speed_layer->get();
   api_options.live = live_source;
-  api_options.status_json = [&config, live_source] {
-    return StatusJson(config.data_dir, live_source);
+  api_options.status_json = [&config, live_source, log, &scheduler] {
+    return StatusJson(config.data_dir, live_source, log, &scheduler);
   };
   api_options.trigger_batch = [&scheduler] { scheduler.Trigger(); };
   api_options.bad_dir = config.data_dir + "/bad";

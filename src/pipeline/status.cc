@@ -97,6 +97,12 @@ std::string DataStatusJson(const DataStatus& s) {
         .Int(static_cast<int64_t>(l.bad_rows))
         .EndObject();
   }
+  w.Key("components").BeginArray();
+  for (const DataStatus::Component& c : s.components) {
+    w.BeginObject().Key("name").String(c.name).Key("state").String(c.state);
+    w.Key("detail").String(c.detail).EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return w.Take();
 }
@@ -134,6 +140,10 @@ std::string DataStatusText(const DataStatus& s) {
                   static_cast<long long>(s.live->since_segment), s.live->sample_rate,
                   static_cast<long long>(s.live->lag_ms));
     out += buf;
+  }
+  for (const DataStatus::Component& c : s.components) {
+    out += c.name + std::string(c.name.size() < 16 ? 16 - c.name.size() : 1, ' ') + c.state + ": " +
+           c.detail + "\n";
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -38,6 +39,15 @@ struct DataStatus {
     uint64_t bad_rows = 0;
   };
   std::optional<Live> live;
+
+  // What each component of the reporting process is doing (footfall run / serve), in the order
+  // they start; empty for `footfall status`, which reads the data directory alone.
+  struct Component {
+    std::string name;    // collector, speed, batch
+    std::string state;   // one word: accepting, failing, following, idle, rebuilding, failed
+    std::string detail;  // a sentence for people
+  };
+  std::vector<Component> components;
 };
 
 Result<DataStatus> ReadDataStatus(const std::string& data_dir);
