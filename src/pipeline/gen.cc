@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "pipeline/http_client.h"
@@ -22,35 +24,56 @@ Result<uint64_t> WriteTrafficToRawLog(const TrafficOptions& options, const std::
   std::string record, frames;
   uint64_t segments = 0;
   std::optional<rawlog::ActiveSegment> segment;
+  // A full segment is sealed (fsync, rename, directory fsync) on a thread of its own while the
+  // next one is generated: the disk writes one segment back while the CPU makes the next. One
+  // seal at a time, so segments are sealed in order.
+  std::future<Status> sealing;
+  const auto finish_sealing = [&]() -> Status {
+    if (!sealing.valid()) return Status::Ok();
+    Status s = sealing.get();
+    if (s.ok()) ++segments;
+    return s;
+  };
+  const auto seal = [&]() -> Status {
+    FOOTFALL_RETURN_IF_ERROR(finish_sealing());
+    auto full = std::make_shared<rawlog::ActiveSegment>(std::move(*segment));
+    segment.reset();
+    sealing = std::async(std::launch::async, [full] { return full->Seal(); });
+    return Status::Ok();
+  };
   const auto flush = [&]() -> Status {
     if (frames.empty()) return Status::Ok();
     FOOTFALL_RETURN_IF_ERROR(segment->AppendFramed(frames));
     frames.clear();
     return Status::Ok();
   };
-  while (gen.Next(&payload)) {
-    if (!segment) {
-      FOOTFALL_ASSIGN_OR_RETURN(rawlog::ActiveSegment s,
-                                rawlog::ActiveSegment::Create(raw_dir, number++));
-      segment.emplace(std::move(s));
+  Status status = [&]() -> Status {
+    while (gen.Next(&payload)) {
+      if (!segment) {
+        FOOTFALL_ASSIGN_OR_RETURN(rawlog::ActiveSegment s,
+                                  rawlog::ActiveSegment::Create(raw_dir, number++));
+        segment.emplace(std::move(s));
+      }
+      record.clear();
+      rawlog::EncodePayload(payload, &record);
+      rawlog::FrameRecord(record, &frames);
+      if (frames.size() >= kWriteChunk) FOOTFALL_RETURN_IF_ERROR(flush());
+      if (segment->size() + frames.size() >= segment_max_bytes) {
+        FOOTFALL_RETURN_IF_ERROR(flush());
+        FOOTFALL_RETURN_IF_ERROR(seal());
+      }
+      if (progress && gen.produced() % kProgressEvery == 0) progress(gen.produced());
     }
-    record.clear();
-    rawlog::EncodePayload(payload, &record);
-    rawlog::FrameRecord(record, &frames);
-    if (frames.size() >= kWriteChunk) FOOTFALL_RETURN_IF_ERROR(flush());
-    if (segment->size() + frames.size() >= segment_max_bytes) {
+    if (segment) {
       FOOTFALL_RETURN_IF_ERROR(flush());
-      FOOTFALL_RETURN_IF_ERROR(segment->Seal());
-      segment.reset();
-      ++segments;
+      FOOTFALL_RETURN_IF_ERROR(seal());
     }
-    if (progress && gen.produced() % kProgressEvery == 0) progress(gen.produced());
-  }
-  if (segment) {
-    FOOTFALL_RETURN_IF_ERROR(flush());
-    FOOTFALL_RETURN_IF_ERROR(segment->Seal());
-    ++segments;
-  }
+    return Status::Ok();
+  }();
+  // A seal in flight is waited for on every path, failed ones included.
+  const Status sealed = finish_sealing();
+  FOOTFALL_RETURN_IF_ERROR(status);
+  FOOTFALL_RETURN_IF_ERROR(sealed);
   if (progress) progress(gen.produced());
   return segments;
 }
