@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/engine/sessionize.h"
 #include "engine/dataset.h"
 #include "engine/io.h"
 #include "parquet/writer.h"
@@ -31,7 +32,7 @@ using footfall::parquet::ColumnVector;
 using footfall::parquet::PhysicalType;
 namespace engine = footfall::engine;
 
-constexpr int64_t kSessionGapMicros = 30LL * 60 * 1000 * 1000;
+using footfall::bench::Totals;
 constexpr int64_t kProducts = 1000000;
 
 std::string PagePath(int64_t product) { return "/product/" + std::to_string(product); }
@@ -102,12 +103,6 @@ int Gen(const std::string& path, int64_t rows, int64_t users) {
   return 0;
 }
 
-struct Totals {
-  uint64_t groups = 0;
-  uint64_t sum_sq = 0;  // of rows per group
-  uint64_t extra = 0;   // sessions: sum of durations; aggregate: sum of (seconds sum mod 1000003)
-};
-
 double PeakRssMb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -120,51 +115,12 @@ int Run(const std::string& job, const std::string& path, engine::EngineOptions o
   Totals totals;
   Status status;
   if (job == "sessions") {
-    using Event = std::pair<std::string, int64_t>;
-    auto events = engine::ReadParquet<Event>(
-        ctx, {path}, {"user_id", "tstamp"},
-        [](std::span<const ColumnVector> c, engine::Emitter<Event> out) -> Status {
-          const auto ts = c[1].int64s();
-          for (size_t i = 0; i < c[0].size(); ++i) out(Event(std::string(c[0].GetBytes(i)), ts[i]));
-          return Status::Ok();
-        });
-    if (!events.ok()) {
-      std::fprintf(stderr, "%s\n", events.status().ToString().c_str());
-      return 1;
-    }
-    struct Session {
-      int64_t start = 0;
-      int64_t end = 0;
-      uint64_t views = 0;
-    };
-    // One row per session, as a view would write them; folded into checksums here.
-    auto sessions = events->GroupByKey([](int64_t a, int64_t b) { return a < b; })
-                        .FlatMap([](std::pair<std::string, std::vector<int64_t>>&& user) {
-                          std::vector<Session> out;
-                          const auto& ts = user.second;
-                          Session cur{ts[0], ts[0], 0};
-                          for (int64_t t : ts) {
-                            if (t - cur.end > kSessionGapMicros) {
-                              out.push_back(cur);
-                              cur = {t, t, 0};
-                            }
-                            cur.end = t;
-                            cur.views++;
-                          }
-                          out.push_back(cur);
-                          return out;
-                        });
-    auto folded = sessions
-                      .Map([](const Session& s) {
-                        return Totals{1, s.views * s.views, static_cast<uint64_t>(s.end - s.start)};
-                      })
-                      .Reduce([](Totals a, const Totals& b) {
-                        return Totals{a.groups + b.groups, a.sum_sq + b.sum_sq, a.extra + b.extra};
-                      });
-    if (!folded.ok())
+    // One session per row a view would write, folded into checksums here.
+    auto folded = footfall::bench::SessionizeTotals(ctx, path);
+    if (folded.ok())
+      totals = *folded;
+    else
       status = folded.status();
-    else if (*folded)
-      totals = **folded;
   } else if (job == "aggregate") {
     using Row = std::pair<std::string, std::pair<uint64_t, int64_t>>;
     auto rows = engine::ReadParquet<Row>(
@@ -189,9 +145,7 @@ int Run(const std::string& job, const std::string& path, engine::EngineOptions o
                         return Totals{1, g.second.first * g.second.first,
                                       static_cast<uint64_t>(g.second.second % 1000003)};
                       })
-                      .Reduce([](Totals a, const Totals& b) {
-                        return Totals{a.groups + b.groups, a.sum_sq + b.sum_sq, a.extra + b.extra};
-                      });
+                      .Reduce([](Totals a, const Totals& b) { return a + b; });
     if (!folded.ok())
       status = folded.status();
     else if (*folded)

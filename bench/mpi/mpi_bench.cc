@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/engine/sessionize.h"
 #include "engine/dataset.h"
 #include "engine/io.h"
 #include "engine/mpi_executor.h"
@@ -20,22 +21,9 @@
 namespace {
 
 using footfall::Status;
-using footfall::parquet::ColumnVector;
 namespace engine = footfall::engine;
 
-constexpr int64_t kSessionGapMicros = 30LL * 60 * 1000 * 1000;
-
-struct Totals {
-  uint64_t groups = 0;
-  uint64_t sum_sq = 0;
-  uint64_t extra = 0;
-};
-
-struct Session {
-  int64_t start = 0;
-  int64_t end = 0;
-  uint64_t views = 0;
-};
+using footfall::bench::Totals;
 
 // What each rank reports to rank 0.
 struct RankReport {
@@ -52,45 +40,12 @@ struct RankReport {
 int Sessions(const std::string& path, engine::EngineOptions options) {
   engine::Context ctx(options);
   const auto t0 = std::chrono::steady_clock::now();
-  using Event = std::pair<std::string, int64_t>;
-  auto events = engine::ReadParquet<Event>(
-      ctx, {path}, {"user_id", "tstamp"},
-      [](std::span<const ColumnVector> c, engine::Emitter<Event> out) -> Status {
-        const auto ts = c[1].int64s();
-        for (size_t i = 0; i < c[0].size(); ++i) out(Event(std::string(c[0].GetBytes(i)), ts[i]));
-        return Status::Ok();
-      });
-  if (!events.ok()) {
-    std::fprintf(stderr, "%s\n", events.status().ToString().c_str());
-    return 1;
-  }
-  auto folded = events->GroupByKey([](int64_t a, int64_t b) { return a < b; })
-                    .FlatMap([](std::pair<std::string, std::vector<int64_t>>&& user) {
-                      std::vector<Session> out;
-                      const auto& ts = user.second;
-                      Session cur{ts[0], ts[0], 0};
-                      for (int64_t t : ts) {
-                        if (t - cur.end > kSessionGapMicros) {
-                          out.push_back(cur);
-                          cur = {t, t, 0};
-                        }
-                        cur.end = t;
-                        cur.views++;
-                      }
-                      out.push_back(cur);
-                      return out;
-                    })
-                    .Map([](const Session& s) {
-                      return Totals{1, s.views * s.views, static_cast<uint64_t>(s.end - s.start)};
-                    })
-                    .Reduce([](Totals a, const Totals& b) {
-                      return Totals{a.groups + b.groups, a.sum_sq + b.sum_sq, a.extra + b.extra};
-                    });
+  auto folded = footfall::bench::SessionizeTotals(ctx, path);
   if (!folded.ok()) {
     std::fprintf(stderr, "%s\n", folded.status().ToString().c_str());
     return 1;
   }
-  const Totals totals = folded->value_or(Totals{});
+  const Totals totals = *folded;
   const auto stats = ctx.stats();
   RankReport mine{std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                   stats.shuffle_bytes,
