@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# JSON API latency and throughput: `footfall gen --raw` + `footfall batch` make a version of
-# EVENTS generated events (with a funnel and a flow), `footfall serve` answers it, and wrk asks
-# the dashboard's endpoints in turn: first each once (cold: computed from SQLite), then at about
-# RATE requests/s (paced: latency at the dashboard's load), then as fast as it can (throughput).
+# JSON API latency and throughput: `footfall gen --raw` + `footfall batch --demo-views` make a
+# version of EVENTS generated events (with the demo's funnels and flows), `footfall serve`
+# answers it, and wrk asks the dashboard's endpoints in turn: first each once (cold: computed
+# from SQLite), then at about RATE requests/s (paced: latency at the dashboard's load), then as
+# fast as it can (throughput).
 # Answers are cached per version, so the paced and saturated runs measure mostly cache hits, as
 # a dashboard's repeated requests are.
 set -euo pipefail
@@ -20,40 +21,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat >"$WORK/footfall.yaml" <<'YAML'
-conversions:
-  - name: purchase
-    event_name: transaction
-funnels:
-  - name: checkout
-    steps:
-      - {name: product, page_path: /product/*}
-      - {name: cart, page_path: /cart}
-      - {name: purchase, event_name: transaction}
-flows:
-  - name: studio
-    schema: com.footfall/workflow_step
-    case: data.case_id
-    activity: data.activity
-    lifecycle: data.lifecycle
-    start_value: start
-    complete_value: complete
-    cost: data.cost
-    resource: data.resource
-    end_activities: [publish]
-YAML
-
 now() { date +%s.%N; }
 t0=$(now)
 "$FOOTFALL" gen --events "$EVENTS" --seed 1 --start 2026-11-01 --days 7 --raw "$WORK/data" \
   >/dev/null 2>&1
 t1=$(now)
-"$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml" >/dev/null 2>&1
+"$FOOTFALL" batch --data "$WORK/data" --demo-views >/dev/null 2>&1
 t2=$(now)
 printf 'api_latency: %d events; gen %.1f s, batch %.1f s\n' "$EVENTS" \
   "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)"
 
-"$FOOTFALL" serve --data "$WORK/data" --config "$WORK/footfall.yaml" --port 0 \
+"$FOOTFALL" serve --data "$WORK/data" --demo-views --port 0 \
   >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

@@ -61,6 +61,11 @@ int Main(int argc, char** argv) {
   bool batch_reprocess = false;
   batch->add_flag("--reprocess", batch_reprocess,
                   "Re-enrich the whole raw log first (after an enrichment config change)");
+  bool demo_views = false;
+  const char* kDemoViewsHelp =
+      "Add the demo's conversions, funnels and flows (those of run --demo) to a config that has "
+      "none";
+  batch->add_flag("--demo-views", demo_views, kDemoViewsHelp);
   bool batch_mpi = false;
   batch->add_flag("--mpi", batch_mpi,
                   "Run as one rank of an MPI job (mpirun -np N footfall batch); implied when "
@@ -71,6 +76,7 @@ int Main(int argc, char** argv) {
   int serve_port = -1;
   serve->add_option("--port", serve_port, "Port (0 = pick a free one)")
       ->check(CLI::Range(0, 65535));
+  serve->add_flag("--demo-views", demo_views, kDemoViewsHelp);
   AddCommon(serve, &common);
 
   auto* sql = app.add_subcommand("sql", "Run a read-only SQL query on the current serving store");
@@ -136,10 +142,8 @@ int Main(int argc, char** argv) {
   if (serve_port >= 0) config.ui_port = static_cast<uint16_t>(serve_port);
   if (run_ui_port >= 0) config.ui_port = static_cast<uint16_t>(run_ui_port);
 
-  if (run->parsed()) {
-    if (demo) pipeline::AddDemoDefinitions(&config);
-    return Run(config, demo);
-  }
+  if (demo || demo_views) pipeline::AddDemoDefinitions(&config);
+  if (run->parsed()) return Run(config, demo);
   if (collect->parsed()) return Collect(config);
   if (serve->parsed()) return Serve(config);
   if (batch->parsed()) return Batch(config, batch_reprocess, batch_mpi);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The web dashboard in Debian's headless Chromium (playwright-core): `footfall gen` writes three
 # weeks of traffic and studio workflow, a collector stores three requests that become bad rows,
-# `footfall batch` builds the views with two funnels and two flows, `footfall serve` serves the
-# API and the embedded dashboard, and dashboard_driver.mjs opens every page at desktop and phone
+# `footfall batch --demo-views` builds the views with the demo's funnels and flows, `footfall
+# serve` serves the API and the embedded dashboard, and dashboard_driver.mjs opens every page at desktop and phone
 # width: no console error, no failed request, no error shown, every chart drawn; the funnel,
 # Sankey and bad-row numbers equal the API's; the date range and a filter change the numbers; an
 # API error is shown in its words; the SQL console shows rows and a CSV. Screenshots
@@ -21,41 +21,10 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' --data 'not js
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' --data '{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[{"e":"pv","p":"web","tv":"js-3","dtm":"soon"}]}' "$tp2"
 curl -sf -o /dev/null "$COLLECTOR_URL/i?e=nope&p=web&tv=js-3"
 stop_server "$COLLECTOR_PID"
-cat >"$WORK/footfall.yaml" <<'YAML'
-conversions:
-  - name: purchase
-    event_name: transaction
-funnels:
-  - name: checkout
-    steps:
-      - {name: product, page_path: /product/*}
-      - {name: cart, page_path: /cart}
-      - {name: checkout, page_path: /checkout}
-      - {name: purchase, event_name: transaction}
-  - name: try-on
-    steps:
-      - {name: try-on page, page_path: /try-on/*}
-      - {name: try-on used, event_name: try_on}
-      - {name: cart, page_path: /cart}
-flows:
-  - name: studio
-    schema: com.footfall/workflow_step
-    case: data.case_id
-    activity: data.activity
-    lifecycle: data.lifecycle
-    cost: data.cost
-    resource: data.resource
-    end_activities: [publish]
-  - name: site
-    page_views: true
-    case: domain_sessionid
-    activity: page_urlpath
-    end_activities: [/order/confirmation]
-YAML
-"$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml" >/dev/null 2>"$WORK/batch.stderr" ||
+"$FOOTFALL" batch --data "$WORK/data" --demo-views >/dev/null 2>"$WORK/batch.stderr" ||
   { cat "$WORK/batch.stderr"; fail "footfall batch"; }
 
-start_server ui serve --port 0 --data "$WORK/data" --config "$WORK/footfall.yaml"
+start_server ui serve --port 0 --data "$WORK/data" --demo-views
 echo "ui at $UI_URL"
 node "$HERE/dashboard_driver.mjs" "$UI_URL" "$OUT"
 stop_server "$UI_PID"
