@@ -11,6 +11,7 @@ namespace footfall {
 
 using Micros = int64_t;
 constexpr Micros kMicrosPerSecond = 1'000'000;
+constexpr Micros kMicrosPerHour = 3'600 * kMicrosPerSecond;
 constexpr Micros kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
 Micros NowMicros();
@@ -22,6 +23,11 @@ std::string FormatIso8601(Micros t);
 std::string FormatTimestampSql(Micros t);
 // "2026-11-26".
 std::string FormatDate(Micros t);
+// The start of the UTC hour holding `t` (floor, also before 1970).
+constexpr Micros HourStart(Micros t) {
+  const Micros h = t / kMicrosPerHour * kMicrosPerHour;
+  return h > t ? h - kMicrosPerHour : h;
+}
 // Days since the epoch of the UTC day holding `t` (floor, also before 1970).
 int64_t DayNumber(Micros t);
 

@@ -67,6 +67,13 @@ int Batch(const pipeline::Config& config, bool reprocess, bool mpi) {
       static_cast<unsigned long long>(report->flow_cases),
       static_cast<double>(report->duration) / kMicrosPerSecond,
       report->postgres_published ? " (also in PostgreSQL)" : "");
+  std::string steps;
+  for (const pipeline::StepDuration& d : report->durations) {
+    char took[32];
+    std::snprintf(took, sizeof took, " %.2f s", static_cast<double>(d.micros) / kMicrosPerSecond);
+    steps += (steps.empty() ? "  " : ", ") + d.step + took;
+  }
+  std::printf("%s\n", steps.c_str());
   return kExitOk;
 }
 

@@ -183,14 +183,20 @@ class SampleNode final : public Node<T> {
   uint64_t seed_;
 };
 
+// The partitions of each parent in turn. Under an SPMD executor of R ranks each parent's first
+// partition is placed at a multiple of R (empty partitions fill the gap), so that a union
+// partition belongs to the rank that owns the parent partition it reads (p % R the same).
 template <typename T>
 class UnionNode final : public Node<T> {
  public:
-  explicit UnionNode(std::vector<std::shared_ptr<Node<T>>> parents)
-      : parents_(std::move(parents)) {}
+  UnionNode(std::vector<std::shared_ptr<Node<T>>> parents, size_t ranks)
+      : parents_(std::move(parents)), ranks_(std::max<size_t>(1, ranks)) {}
   size_t num_partitions() const override {
     size_t n = 0;
-    for (const auto& p : parents_) n += p->num_partitions();
+    for (size_t i = 0; i < parents_.size(); ++i) {
+      n += i + 1 < parents_.size() ? Aligned(parents_[i]->num_partitions())
+                                   : parents_[i]->num_partitions();
+    }
     return n;
   }
   void DirectShuffles(std::vector<ShuffleBase*>* out) override {
@@ -199,12 +205,16 @@ class UnionNode final : public Node<T> {
   void Compute(TaskContext& tc, size_t p, Emitter<T> emit) override {
     for (auto& parent : parents_) {
       if (p < parent->num_partitions()) return parent->Compute(tc, p, emit);
-      p -= parent->num_partitions();
+      const size_t span = Aligned(parent->num_partitions());
+      if (p < span) return;  // a gap
+      p -= span;
     }
   }
 
  private:
+  size_t Aligned(size_t n) const { return (n + ranks_ - 1) / ranks_ * ranks_; }
   std::vector<std::shared_ptr<Node<T>>> parents_;
+  size_t ranks_;
 };
 
 // ---- Shuffles ----
@@ -350,6 +360,51 @@ class GroupNode final : public ShuffleNode<std::pair<K, std::vector<V>>> {
  private:
   std::shared_ptr<Node<std::pair<K, V>>> parent_;
   std::optional<ValueLess> less_;
+  std::unique_ptr<ShuffleData> data_;
+};
+
+// Cache(): the parent's partitions, computed by the first job that needs them and kept, serialized,
+// for every later job (in memory while the retained pool has room, else spilled), until the last
+// handle to the node goes. No records cross ranks: each rank keeps the partitions it owns, which
+// are the ones later stages ask it for.
+template <typename T>
+class CacheNode final : public Node<T>, public ShuffleBase {
+ public:
+  explicit CacheNode(std::shared_ptr<Node<T>> parent) : parent_(std::move(parent)) {}
+  size_t num_partitions() const override { return parent_->num_partitions(); }
+  void DirectShuffles(std::vector<ShuffleBase*>* out) override { out->push_back(this); }
+  std::string name() const override { return "Cache"; }
+  size_t stage_count() const override { return data_ == nullptr ? 1 : 0; }
+  // Once computed, the parent's shuffles are not needed any more.
+  void InputShuffles(std::vector<ShuffleBase*>* out) override {
+    if (data_ == nullptr) parent_->DirectShuffles(out);
+  }
+  void Release() override {}
+
+  Status RunMapStage(Context& ctx) override {
+    if (data_ != nullptr) return Status::Ok();
+    auto data = std::make_unique<ShuffleData>(ctx.retained_pool(), parent_->num_partitions());
+    FOOTFALL_RETURN_IF_ERROR(ctx.RunStage("Cache", parent_->num_partitions(), [&](TaskContext& tc) {
+      PartitionWriter w(tc, 1, data->output(tc.partition()), tc.memory_share());
+      auto fn = [&](T&& t) { w.Write(0, [&](std::string* b) { Serialize(t, b); }); };
+      parent_->Compute(tc, tc.partition(), Emitter<T>(fn));
+      w.Finish();
+    }));
+    data_ = std::move(data);
+    return Status::Ok();
+  }
+
+  void Compute(TaskContext& tc, size_t p, Emitter<T> emit) override {
+    if (data_ == nullptr)
+      throw TaskFailure(Internal("cached partition read before it was computed"));
+    data_->ForEachBlockOf(p, 0, [&](std::string_view block) {
+      tc.CheckCancelled();
+      DecodeBlock<T>(block, [&](T&& t) { emit(std::move(t)); });
+    });
+  }
+
+ private:
+  std::shared_ptr<Node<T>> parent_;
   std::unique_ptr<ShuffleData> data_;
 };
 
@@ -609,11 +664,19 @@ class Dataset {
   Dataset<T> Sample(double fraction, uint64_t seed = 0) const {
     return Dataset<T>(ctx_, std::make_shared<internal::SampleNode<T>>(node_, fraction, seed));
   }
-  // The partitions of this dataset followed by those of `other`.
+  // The partitions of this dataset followed by those of `other` (under several ranks, with empty
+  // partitions between them: see UnionNode).
   Dataset<T> Union(const Dataset<T>& other) const {
-    return Dataset<T>(ctx_,
-                      std::make_shared<internal::UnionNode<T>>(
-                          std::vector<std::shared_ptr<internal::Node<T>>>{node_, other.node_}));
+    return Dataset<T>(ctx_, std::make_shared<internal::UnionNode<T>>(
+                                std::vector<std::shared_ptr<internal::Node<T>>>{node_, other.node_},
+                                ctx_->executor().num_ranks()));
+  }
+
+  // The same records, computed once by the first job that needs them and kept for every later
+  // job (Spark's persist): serialized, in memory within the budget's retained half, else spilled
+  // to disk. Kept while a handle to the returned dataset (or a dataset built on it) lives.
+  Dataset<T> Cache() const {
+    return Dataset<T>(ctx_, std::make_shared<internal::CacheNode<T>>(node_));
   }
 
   // ---- Shuffles. `partitions` 0: as many as the input has. ----

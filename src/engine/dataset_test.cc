@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -150,6 +151,39 @@ TEST_P(DatasetTest, NarrowOperatorsKeepOrder) {
   // Keep TearDown's expectation: spill in a shuffle.
   auto s = From(Views()).KeyBy([](const View& v) { return v.user; }).GroupByKey().Count();
   ASSERT_TRUE(s.ok());
+}
+
+TEST_P(DatasetTest, CacheComputesOnceAndFeedsEveryLaterJob) {
+  std::atomic<uint64_t> mapped{0};
+  // A shuffle before the cache: its map stage must not run again either.
+  auto cached = From(Views())
+                    .Map([&mapped](const View& v) {
+                      ++mapped;
+                      return std::pair<std::string, int64_t>(v.user, v.ts);
+                    })
+                    .GroupByKey([](int64_t a, int64_t b) { return a < b; })
+                    .Cache();
+  const auto groups = Collect(cached);
+  EXPECT_EQ(mapped.load(), Views().size());
+  std::map<std::string, std::vector<int64_t>> want;
+  for (const View& v : Views()) want[v.user].push_back(v.ts);
+  for (auto& [user, ts] : want) std::sort(ts.begin(), ts.end());
+  EXPECT_EQ(groups.size(), want.size());
+  for (const auto& [user, ts] : groups) EXPECT_EQ(ts, want[user]) << user;
+
+  EXPECT_EQ(Collect(cached), groups);
+  auto n = cached.Count();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, want.size());
+  auto sizes = Collect(cached
+                           .Map([](std::pair<std::string, std::vector<int64_t>>&& g) {
+                             return std::pair<size_t, int64_t>(g.second.size() % 5, 1);
+                           })
+                           .ReduceByKey([](int64_t a, int64_t b) { return a + b; }));
+  int64_t total = 0;
+  for (const auto& [k, c] : sizes) total += c;
+  EXPECT_EQ(static_cast<size_t>(total), want.size());
+  EXPECT_EQ(mapped.load(), Views().size()) << "the cached partitions were computed again";
 }
 
 TEST_P(DatasetTest, ReduceByKeyMatchesReference) {

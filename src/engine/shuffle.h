@@ -82,16 +82,19 @@ class ShuffleData {
   // fn(block) for each block of reduce partition `r`, in map-task order, then chunk order.
   template <typename F>
   void ForEachBlock(size_t r, F&& fn) const {
-    for (const MapOutput& o : outputs_) {
-      for (const ShuffleChunk& c : o.chunks) {
-        if (c.file == nullptr) {
-          if (!c.memory[r].empty()) fn(std::string_view(c.memory[r]));
-          continue;
-        }
-        RunReader reader(c.file, c.segments[r]);
-        std::string_view block;
-        while (ValueOrThrow(reader.NextBlock(&block))) fn(block);
+    for (size_t m = 0; m < outputs_.size(); ++m) ForEachBlockOf(m, r, fn);
+  }
+  // fn(block) for each block that map task `m` wrote for reduce partition `r`, in chunk order.
+  template <typename F>
+  void ForEachBlockOf(size_t m, size_t r, F&& fn) const {
+    for (const ShuffleChunk& c : outputs_[m].chunks) {
+      if (c.file == nullptr) {
+        if (!c.memory[r].empty()) fn(std::string_view(c.memory[r]));
+        continue;
       }
+      RunReader reader(c.file, c.segments[r]);
+      std::string_view block;
+      while (ValueOrThrow(reader.NextBlock(&block))) fn(block);
     }
   }
 
@@ -231,6 +234,25 @@ struct Run {
   std::shared_ptr<SpillFile> file;
   SpillSegment segment;
 };
+
+// Sorts `records` by `less` (stably: equal records keep their order). Large records are not
+// moved around by the sort: an order of indices is sorted, then each record moved once.
+template <typename R, typename Less>
+void StableSortRecords(std::vector<R>* records, const Less& less) {
+  if constexpr (sizeof(R) <= 64) {
+    std::stable_sort(records->begin(), records->end(), less);
+  } else {
+    std::vector<uint32_t> order(records->size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    const std::vector<R>& r = *records;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return less(r[a], r[b]); });
+    std::vector<R> sorted;
+    sorted.reserve(records->size());
+    for (uint32_t i : order) sorted.push_back(std::move((*records)[i]));
+    *records = std::move(sorted);
+  }
+}
 
 // A source of records in sorted order for a merge.
 template <typename R>
@@ -382,7 +404,7 @@ class ExternalSorter {
   }
 
   std::unique_ptr<SortedSource<R>> Finish() {
-    std::stable_sort(records_.begin(), records_.end(), less_);
+    StableSortRecords(&records_, less_);
     RunWriter* w = runs_.size() + 1 > kMaxMergeFanIn ? writer() : nullptr;
     auto out = MergeRuns(tc_, w, std::move(runs_), std::move(records_), less_);
     records_ = {};
@@ -397,7 +419,7 @@ class ExternalSorter {
     return writer_.get();
   }
   void Spill() {
-    std::stable_sort(records_.begin(), records_.end(), less_);
+    StableSortRecords(&records_, less_);
     VectorSource<R> sorted(std::move(records_));
     runs_.push_back(WriteRun(writer(), sorted));
     records_ = {};
@@ -518,11 +540,16 @@ class HashAggregator {
       accounted_.Set(bytes());
     }
   }
+  // Sorts pointers to the entries, then moves each entry out once: combiners may be large.
   std::vector<std::pair<K, C>> SortedEntries() {
+    std::vector<std::pair<const K, C>*> order;
+    order.reserve(map_.size());
+    for (auto& entry : map_) order.push_back(&entry);
+    std::sort(order.begin(), order.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
     std::vector<std::pair<K, C>> entries;
-    entries.reserve(map_.size());
-    for (auto& [k, c] : map_) entries.emplace_back(k, std::move(c));
-    std::sort(entries.begin(), entries.end(), KeyLess<K, C>{});
+    entries.reserve(order.size());
+    for (auto* e : order) entries.emplace_back(e->first, std::move(e->second));
     return entries;
   }
   void Clear() {

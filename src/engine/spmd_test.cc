@@ -231,6 +231,54 @@ TEST_P(SpmdTest, CombiningSortingAndJoiningMatchOneProcess) {
   for (size_t r = 0; r < ranks(); ++r) EXPECT_EQ(got[r], want) << "rank " << r;
 }
 
+TEST_P(SpmdTest, ACachedDatasetFeedsLaterJobsOnEveryRank) {
+  using Out = std::tuple<std::vector<std::pair<std::string, int64_t>>, uint64_t,
+                         std::vector<std::pair<std::string, std::vector<int64_t>>>>;
+  auto job = [](Context& ctx) -> Out {
+    auto cached =
+        FromVector(ctx, Views(), 9)
+            .Map([](const View& v) { return std::pair<std::string, int64_t>(v.user, v.ts); })
+            .GroupByKey([](int64_t a, int64_t b) { return a < b; }, 7)
+            .Cache();
+    auto firsts = cached.Map([](std::pair<std::string, std::vector<int64_t>>&& g) {
+      return std::pair<std::string, int64_t>(g.first, g.second.front());
+    });
+    auto count = cached.Count();
+    EXPECT_TRUE(count.ok());
+    return {Must(firsts.Collect()), count.ok() ? *count : 0, Must(cached.Collect())};
+  };
+  Context one(OneProcess());
+  const Out want = job(one);
+  ASSERT_FALSE(std::get<0>(want).empty());
+  auto got = OnRanks<Out>(ranks(), budget(), dir_.Sub("spill"), job);
+  for (size_t r = 0; r < ranks(); ++r) EXPECT_EQ(got[r], want) << "rank " << r;
+}
+
+TEST_P(SpmdTest, AUnionOfShuffledDatasetsIsTheSameOnEveryRank) {
+  // 7 and 5 partitions: the second dataset's partitions start at no multiple of most rank
+  // counts, and each lives on the rank that owns its shuffle partition.
+  auto job = [](Context& ctx) {
+    auto views = FromVector(ctx, Views(), 9);
+    auto by_user =
+        views.Map([](const View& v) { return std::pair<std::string, int64_t>(v.user, 1); })
+            .ReduceByKey([](int64_t a, int64_t b) { return a + b; }, 7);
+    auto by_page =
+        views.Map([](const View& v) { return std::pair<std::string, int64_t>(v.page, 1); })
+            .ReduceByKey([](int64_t a, int64_t b) { return a + b; }, 5);
+    return Must(by_user.Union(by_page)
+                    .ReduceByKey([](int64_t a, int64_t b) { return a + b; }, 3)
+                    .Collect());
+  };
+  Context one(OneProcess());
+  const auto want = job(one);
+  int64_t total = 0;
+  for (const auto& [k, n] : want) total += n;
+  ASSERT_EQ(static_cast<size_t>(total), 2 * Views().size());
+  auto got = OnRanks<std::vector<std::pair<std::string, int64_t>>>(ranks(), budget(),
+                                                                   dir_.Sub("spill"), job);
+  for (size_t r = 0; r < ranks(); ++r) EXPECT_EQ(got[r], want) << "rank " << r;
+}
+
 TEST_P(SpmdTest, EachRankWritesTheParquetFilesOfItsPartitions) {
   parquet::Schema schema{{parquet::ColumnSpec::Int64("ts")}};
   auto job = [&](Context& ctx) {

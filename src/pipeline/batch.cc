@@ -13,6 +13,7 @@
 #include "event/fields.h"
 #include "parquet/dataset.h"
 #include "pipeline/batch_views.h"
+#include "pipeline/event_serializer.h"
 #include "pipeline/view_config.h"
 #include "pipeline/view_tables.h"
 #include "serving/layout.h"
@@ -71,7 +72,8 @@ Result<std::map<std::pair<std::string, std::string>, int64_t>> CountBadRows(
   return counts;
 }
 
-Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& events, size_t cap) {
+// `events` are serialized (event_serializer.h), in time order.
+Status LoadEvents(serving::VersionWriter& w, const std::vector<std::string>& events) {
   std::vector<Column> columns;
   for (const event::Field& f : event::EventFields()) {
     columns.push_back({std::string(f.name), SqlType(f.type)});
@@ -79,12 +81,14 @@ Status LoadEvents(serving::VersionWriter& w, const std::vector<event::Event>& ev
   FOOTFALL_RETURN_IF_ERROR(w.CreateTable("events", columns));
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("events"));
   std::vector<Value> row(columns.size());
-  // Events are in time order: the most recent ones are at the end.
-  const size_t first = events.size() > cap ? events.size() - cap : 0;
-  for (size_t i = first; i < events.size(); ++i) {
+  event::Event e;
+  for (const std::string& serialized : events) {
+    engine::Decoder in(serialized);
+    engine::Deserialize(in, &e);
+    if (!in.ok()) return Internal("an event of the events table does not decode");
     size_t c = 0;
     for (const event::Field& f : event::EventFields()) {
-      const event::FieldValue v = f.get(events[i]);
+      const event::FieldValue v = f.get(e);
       if (std::holds_alternative<std::monostate>(v)) {
         row[c] = Value();
       } else if (const auto* s = std::get_if<std::string_view>(&v)) {
@@ -254,7 +258,8 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     }
     engine::Context ctx(eo);
     if (enriched_dataset.ok()) {
-      auto views = ComputeViews(ctx, *enriched_dataset, options.web, options.flows);
+      auto views = ComputeViews(ctx, *enriched_dataset, options.web, options.flows,
+                                options.events_table_cap);
       // Every rank has finished its part before rank 0 commits anything.
       FOOTFALL_RETURN_IF_ERROR(agree(views.status()));
       computed = std::move(views).value();
@@ -270,20 +275,29 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
                            std::to_string(st.collective_micros / 1000) + " ms in collectives)");
     } else {
       computed.web = views::SummarizeWeb({}, {}, options.web);
-      for (size_t i = 0; i < options.flows.size(); ++i) computed.flows.emplace_back();
+      for (const views::FlowSpec& spec : options.flows) {
+        computed.flows.push_back(views::SummarizeFlow(spec, {}));
+      }
     }
   }
   // Rank 0's part: the views as Parquet datasets and a serving version, published.
   auto publish = [&]() -> Result<BatchReport> {
-    const std::vector<event::Event>& events = computed.events;
     const views::WebViews& web = computed.web;
     const std::vector<views::FlowViews>& flows = computed.flows;
     report.duplicates = computed.duplicates;
-    report.events = events.size();
+    report.events = computed.events;
+    report.durations = {{"enrich", views_started - started}};
+    for (StepDuration& d : computed.durations) report.durations.push_back(std::move(d));
+    Micros step_started = NowMicros();
+    const auto step_done = [&](std::string step) {
+      const Micros now = NowMicros();
+      report.durations.push_back({std::move(step), now - step_started});
+      step_started = now;
+    };
     report.sessions = web.sessions.size();
     report.page_views = web.page_views.size();
     for (const views::FlowViews& f : flows) report.flow_cases += f.cases.size();
-    LogInfo("batch", "views of " + std::to_string(events.size()) + " events (" +
+    LogInfo("batch", "views of " + std::to_string(report.events) + " events (" +
                          std::to_string(report.duplicates) + " duplicates removed) computed in " +
                          std::to_string((NowMicros() - views_started) / 1000) + " ms");
     FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
@@ -308,13 +322,16 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
           WriteParquetVersion(data + "/views/" + t.name, t, properties).status());
       if (bar) bar->Update(++done, "Parquet: " + t.name);
     }
+    step_done("Parquet views");
 
     FOOTFALL_ASSIGN_OR_RETURN(auto writer,
                               serving::VersionWriter::Create(serving_dir, report.version));
-    FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, events, options.events_table_cap));
+    FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, computed.recent_events));
+    step_done("SQLite events table");
     if (bar) bar->Update(++done, "SQLite: events");
     for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
     FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
+    step_done("SQLite views");
     report.duration = NowMicros() - started;
     FOOTFALL_RETURN_IF_ERROR(LoadVersions(*writer, serving_dir, report, view_config_json));
     FOOTFALL_RETURN_IF_ERROR(writer->Publish());

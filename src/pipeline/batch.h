@@ -15,6 +15,7 @@
 #include "engine/executor.h"
 #include "pipeline/config.h"
 #include "pipeline/enrich_job.h"
+#include "pipeline/step_duration.h"
 #include "views/flow_spec.h"
 #include "views/web_model.h"
 
@@ -54,6 +55,7 @@ struct BatchReport {
   std::string enrich_config_hash;
   bool postgres_published = false;
   Micros duration = 0;
+  std::vector<StepDuration> durations;  // enrich, each view step, writing and loading (rank 0)
 };
 
 // Only one batch runs per data directory at a time (kFailedPrecondition otherwise). On any

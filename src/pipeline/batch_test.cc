@@ -118,6 +118,28 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
     EXPECT_EQ(ReadWholeFile(dir + "v1.parquet").value(), ReadWholeFile(dir + "v2.parquet").value())
         << view;
   }
+  EXPECT_EQ(report->durations.front().step, "enrich");
+  EXPECT_GE(report->durations.size(), 8u);
+
+  // Under a cap, the events table holds the latest events by (derived_tstamp, event_id): the
+  // same rows as the uncapped table's last ones.
+  const int64_t cap = 777;
+  const std::string latest =
+      "SELECT event_id FROM events ORDER BY derived_tstamp DESC, event_id DESC LIMIT 777";
+  auto all = serving::ReadOnlyStore::OpenCurrent(data + "/serving");
+  ASSERT_TRUE(all.ok());
+  auto want = (*all)->Query(latest);
+  ASSERT_TRUE(want.ok());
+  all->reset();
+  BatchOptions capped = options;
+  capped.events_table_cap = cap;
+  ASSERT_TRUE(RunBatch(capped).ok());
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), cap);
+  auto store = serving::ReadOnlyStore::OpenCurrent(data + "/serving");
+  ASSERT_TRUE(store.ok());
+  auto got = (*store)->Query(latest);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->rows, want->rows);
 }
 
 TEST(Batch, DuplicatesAndBadRowsAreCounted) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -27,6 +29,21 @@ struct PlainBucketMetrics {
   std::vector<uint8_t> registers;
 };
 }  // namespace
+
+template <>
+struct Serializer<views::HyperLogLog> {
+  static void Write(const views::HyperLogLog& h, std::string* out) {
+    Serializer<int32_t>::Write(h.precision(), out);
+    Serializer<std::vector<uint8_t>>::Write(h.registers(), out);
+  }
+  static void Read(Decoder& in, views::HyperLogLog* h) {
+    int32_t precision = 0;
+    std::vector<uint8_t> registers;
+    Serializer<int32_t>::Read(in, &precision);
+    Serializer<std::vector<uint8_t>>::Read(in, &registers);
+    *h = views::HyperLogLog::FromRegisters(precision, std::move(registers));
+  }
+};
 
 template <>
 struct Serializer<views::BucketMetrics> {
@@ -71,12 +88,7 @@ struct Serializer<views::BucketMetrics> {
 namespace footfall::pipeline {
 namespace {
 
-constexpr Micros kMicrosPerHour = 3600 * kMicrosPerSecond;
-
-Micros HourStart(Micros t) {
-  Micros h = t / kMicrosPerHour * kMicrosPerHour;
-  return h > t ? h - kMicrosPerHour : h;
-}
+using views::SessionAnalysis;
 
 // Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
 // fields, so that the choice is the same whichever copy comes first.
@@ -87,114 +99,212 @@ bool Kept(const event::Event& a, const event::Event& b) {
                                                             b.user_ipaddress, b.page_url);
 }
 
-// The indices of `events` as an engine source of `partitions` partitions: the grouping jobs
-// shuffle indices into the deduplicated events, which every task reads, not the events.
-engine::Dataset<uint32_t> Indices(engine::Context& ctx, size_t n, size_t partitions) {
-  return engine::FromPartitions<uint32_t>(
-      ctx, partitions, [n, partitions](size_t p, engine::Emitter<uint32_t> emit) {
-        for (size_t i = n * p / partitions; i < n * (p + 1) / partitions; ++i) {
-          emit(static_cast<uint32_t>(i));
-        }
-        return Status::Ok();
-      });
+// A deduplicated event and how many copies of it the input held.
+using Unique = std::pair<event::Event, uint64_t>;
+
+// What the analysis of one session group gives: its sessions, its events folded per hour by
+// the speed layer's definition (views/bucket_metrics.h; without the users, counted apart) and
+// the distinct (hour, user) pairs of its events.
+struct GroupOutput {
+  std::vector<SessionAnalysis> sessions;
+  std::vector<std::pair<Micros, views::BucketMetrics>> hours;
+  std::vector<std::pair<Micros, std::string>> hour_users;
+};
+
+GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>& events,
+                         const views::WebModelOptions& web,
+                         const std::vector<views::FlowSpec>& flows) {
+  GroupOutput out;
+  std::vector<const event::Event*> ptrs;
+  ptrs.reserve(events.size());
+  for (const event::Event& e : events) ptrs.push_back(&e);
+  out.sessions = views::AnalyzeSessionGroup(key, ptrs, web);
+  views::MetricsFolder folder(web, flows);
+  std::map<Micros, views::BucketMetrics> by_hour;
+  std::set<std::pair<Micros, std::string>> users;
+  for (const event::Event& e : events) {
+    const Micros hour = HourStart(views::MetricsTime(e));
+    folder.Fold(e, &by_hour[hour]);
+    if (const std::string& user = views::UserKey(e); !user.empty()) users.emplace(hour, user);
+  }
+  for (auto& [hour, metrics] : by_hour) {
+    metrics.users = views::HyperLogLog();
+    out.hours.emplace_back(hour, std::move(metrics));
+  }
+  out.hour_users.assign(users.begin(), users.end());
+  return out;
 }
+
+// Times a step of the run into `durations`.
+class StepTimer {
+ public:
+  explicit StepTimer(std::vector<StepDuration>* durations) : durations_(durations) {}
+  void Done(std::string step) {
+    const Micros now = NowMicros();
+    durations_->push_back({std::move(step), now - last_});
+    last_ = now;
+  }
+
+ private:
+  std::vector<StepDuration>* durations_;
+  Micros last_ = NowMicros();
+};
 
 }  // namespace
 
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
                                    const views::WebModelOptions& web,
-                                   const std::vector<views::FlowSpec>& flows) {
+                                   const std::vector<views::FlowSpec>& flows,
+                                   size_t recent_events_cap) {
   ComputedViews out;
+  StepTimer timer(&out.durations);
   std::vector<std::string> paths;
   for (const parquet::DatasetFile& f : enriched.files()) paths.push_back(enriched.PathOf(f));
-
-  // 1. Read and deduplicate.
-  if (!paths.empty()) {
-    // Fields the files lack (written by an older footfall) stay empty; a column of another
-    // type than the field's is corruption.
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> present,
-                              EventColumnIndices(enriched.schema(), enriched.dir()));
-    std::vector<std::string> columns;
-    for (size_t k = 0; k < present.size(); ++k) {
-      if (present[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
-    }
-    FOOTFALL_ASSIGN_OR_RETURN(
-        engine::Dataset<event::Event> raw,
-        engine::ReadParquet<event::Event>(ctx, paths, columns,
-                                          [present](std::span<const parquet::ColumnVector> cols,
-                                                    engine::Emitter<event::Event> emit) {
-                                            std::vector<event::Event> events;
-                                            AppendEvents(cols, present, &events);
-                                            for (event::Event& e : events) emit(std::move(e));
-                                            return Status::Ok();
-                                          }));
-    struct Counted {
-      event::Event event;
-      uint64_t copies = 1;
-    };
-    FOOTFALL_ASSIGN_OR_RETURN(
-        auto unique,
-        raw.KeyBy([](const event::Event& e) { return e.event_id; })
-            .CombineByKey(
-                [](event::Event&& e) { return std::pair<event::Event, uint64_t>(std::move(e), 1); },
-                [](std::pair<event::Event, uint64_t>&& c, event::Event&& e) {
-                  if (!Kept(c.first, e)) c.first = std::move(e);
-                  ++c.second;
-                  return std::move(c);
-                },
-                [](std::pair<event::Event, uint64_t>&& a, std::pair<event::Event, uint64_t>&& b) {
-                  if (!Kept(a.first, b.first)) a.first = std::move(b.first);
-                  a.second += b.second;
-                  return std::move(a);
-                })
-            .Collect());
-    out.events.reserve(unique.size());
-    for (auto& [id, kept] : unique) {
-      out.duplicates += kept.second - 1;
-      out.events.push_back(std::move(kept.first));
-    }
-    std::sort(out.events.begin(), out.events.end(), views::EventTimeLess);
+  if (paths.empty()) {
+    out.web = views::SummarizeWeb({}, {}, web);
+    for (const views::FlowSpec& spec : flows) out.flows.push_back(views::SummarizeFlow(spec, {}));
+    return out;
   }
-  const size_t partitions = std::max<size_t>(1, std::min<size_t>(64, out.events.size() / 20000));
 
-  // 2. Sessions: group, order by time (the events are in time order: so are their indices),
-  // analyse each group.
-  if (out.events.size() > std::numeric_limits<uint32_t>::max()) {
-    return Status(StatusCode::kResourceExhausted, "more events than one batch holds in memory");
+  // 1. Read and deduplicate; the unique events are cached for every later step.
+  // Fields the files lack (written by an older footfall) stay empty; a column of another type
+  // than the field's is corruption.
+  FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> present,
+                            EventColumnIndices(enriched.schema(), enriched.dir()));
+  std::vector<std::string> columns;
+  for (size_t k = 0; k < present.size(); ++k) {
+    if (present[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
   }
-  const std::vector<event::Event>& events = out.events;
   FOOTFALL_ASSIGN_OR_RETURN(
-      auto groups,
-      Indices(ctx, events.size(), partitions)
-          .Map([&events](uint32_t i) {
-            return std::pair<std::string, uint32_t>(views::SessionGroupKey(events[i]), i);
-          })
-          .Filter([](const std::pair<std::string, uint32_t>& p) { return !p.first.empty(); })
-          .GroupByKey([](uint32_t a, uint32_t b) { return a < b; })
-          .FlatMap([&events, web](std::pair<std::string, std::vector<uint32_t>>&& g) {
-            std::vector<const event::Event*> ptrs;
-            ptrs.reserve(g.second.size());
-            for (uint32_t i : g.second) ptrs.push_back(&events[i]);
-            return views::AnalyzeSessionGroup(g.first, ptrs, web);
-          })
-          .Collect());
-  std::vector<Micros> times;
-  times.reserve(out.events.size());
-  for (const event::Event& e : out.events) {
-    times.push_back(e.derived_tstamp.value_or(e.collector_tstamp.value_or(0)));
-  }
-  out.web = views::SummarizeWeb(std::move(groups), times, web);
+      engine::Dataset<event::Event> raw,
+      engine::ReadParquet<event::Event>(ctx, paths, columns,
+                                        [present](std::span<const parquet::ColumnVector> cols,
+                                                  engine::Emitter<event::Event> emit) {
+                                          std::vector<event::Event> events;
+                                          AppendEvents(cols, present, &events);
+                                          for (event::Event& e : events) emit(std::move(e));
+                                          return Status::Ok();
+                                        }));
+  const engine::Dataset<Unique> unique =
+      raw.KeyBy([](const event::Event& e) { return e.event_id; })
+          .CombineByKey([](event::Event&& e) { return Unique(std::move(e), 1); },
+                        [](Unique&& c, event::Event&& e) {
+                          if (!Kept(c.first, e)) c.first = std::move(e);
+                          ++c.second;
+                          return std::move(c);
+                        },
+                        [](Unique&& a, Unique&& b) {
+                          if (!Kept(a.first, b.first)) a.first = std::move(b.first);
+                          a.second += b.second;
+                          return std::move(a);
+                        })
+          .Map([](std::pair<std::string, Unique>&& p) { return std::move(p.second); })
+          .Cache();
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto counts,
+      unique.Map([](Unique&& u) { return std::pair<uint64_t, uint64_t>(1, u.second - 1); })
+          .Reduce([](std::pair<uint64_t, uint64_t> a, std::pair<uint64_t, uint64_t> b) {
+            return std::pair<uint64_t, uint64_t>(a.first + b.first, a.second + b.second);
+          }));
+  if (counts) std::tie(out.events, out.duplicates) = *counts;
+  timer.Done("read and deduplicate");
 
-  // 3. Flows: group each flow's steps by case, analyse each case.
+  // 2. Sessions: each session group (SessionGroupKey) in time order, analysed once; the
+  // results are cached for the sessions, the hourly metrics and the users.
+  const auto analysed =
+      unique
+          .Map([](Unique&& u) {
+            std::string key = views::SessionGroupKey(u.first);
+            return std::pair<std::string, event::Event>(std::move(key), std::move(u.first));
+          })
+          .Filter([](const std::pair<std::string, event::Event>& p) { return !p.first.empty(); })
+          .GroupByKey([](const event::Event& a, const event::Event& b) {
+            return views::EventTimeLess(a, b);
+          })
+          .Map([web, flows](std::pair<std::string, std::vector<event::Event>>&& g) {
+            return AnalyzeGroup(g.first, g.second, web, flows);
+          })
+          .Cache();
+  FOOTFALL_ASSIGN_OR_RETURN(
+      std::vector<SessionAnalysis> sessions,
+      analysed.FlatMap([](GroupOutput&& g) { return std::move(g.sessions); }).Collect());
+  timer.Done("sessions");
+
+  // 3. Per-hour metrics: the groups' folds, and events of no session folded one by one (the
+  // per-event metrics are all they have); distinct users per hour exactly and by HyperLogLog.
+  const auto event_folder = std::make_shared<const views::EventMetricsFolder>(flows);
+  const auto sessionless =
+      unique.Filter([](const Unique& u) { return views::SessionGroupKey(u.first).empty(); })
+          .Map([](Unique&& u) {
+            const Micros hour = HourStart(views::MetricsTime(u.first));
+            return std::pair<Micros, event::Event>(hour, std::move(u.first));
+          })
+          .AggregateByKey(
+              views::BucketMetrics{},
+              [event_folder](views::BucketMetrics&& m, event::Event&& e) {
+                event_folder->Fold(e, &m);
+                return std::move(m);
+              },
+              [](views::BucketMetrics&& a, views::BucketMetrics&& b) {
+                a.Combine(b);
+                return std::move(a);
+              });
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto hourly, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hours); })
+                       .Union(sessionless)
+                       .ReduceByKey([](views::BucketMetrics&& a, views::BucketMetrics&& b) {
+                         a.Combine(b);
+                         return std::move(a);
+                       })
+                       .Collect());
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto users, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hour_users); })
+                      .Distinct()
+                      .Map([](std::pair<Micros, std::string>&& hu) {
+                        return std::pair<Micros, uint64_t>(hu.first, views::UserHash(hu.second));
+                      })
+                      .AggregateByKey(
+                          std::pair<int64_t, views::HyperLogLog>{},
+                          [](std::pair<int64_t, views::HyperLogLog>&& acc, uint64_t hash) {
+                            ++acc.first;
+                            acc.second.Add(hash);
+                            return std::move(acc);
+                          },
+                          [](std::pair<int64_t, views::HyperLogLog>&& a,
+                             std::pair<int64_t, views::HyperLogLog>&& b) {
+                            a.first += b.first;
+                            a.second.Merge(b.second);
+                            return std::move(a);
+                          })
+                      .Collect());
+  std::map<Micros, std::pair<int64_t, views::HyperLogLog>> users_by_hour;
+  for (auto& [hour, u] : users) users_by_hour[hour] = std::move(u);
+  std::sort(hourly.begin(), hourly.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<Micros, int64_t>> events_per_hour;
+  for (auto& [hour, metrics] : hourly) {
+    events_per_hour.emplace_back(hour, metrics.events);
+    MetricsHour h{hour, std::move(metrics), 0};
+    if (auto it = users_by_hour.find(hour); it != users_by_hour.end()) {
+      h.users = it->second.first;
+      h.metrics.users = std::move(it->second.second);
+    }
+    out.metrics_hourly.push_back(std::move(h));
+  }
+  timer.Done("metrics_hourly");
+  out.web = views::SummarizeWeb(std::move(sessions), events_per_hour, web);
+  timer.Done("web views");
+
+  // 4. Flows: group each flow's steps by case, analyse each case.
   for (const views::FlowSpec& spec : flows) {
     const auto extractor = std::make_shared<const views::FlowExtractor>(spec);
     FOOTFALL_ASSIGN_OR_RETURN(
         auto steps,
-        Indices(ctx, events.size(), partitions)
-            .FlatMap([extractor, &events](uint32_t i) {
+        unique
+            .FlatMap([extractor](Unique&& u) {
               std::vector<std::pair<std::string, std::pair<int, views::FlowStep>>> r;
               views::FlowStep step;
-              switch (extractor->Extract(events[i], &step)) {
+              switch (extractor->Extract(u.first, &step)) {
                 case views::StepOutcome::kStep: {
                   std::string id = step.case_id;
                   r.push_back({std::move(id), {1, std::move(step)}});
@@ -237,55 +347,51 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     }
     out.flows.push_back(views::SummarizeFlow(spec, cases));
     out.flows.back().incomplete_events = incomplete;
+    timer.Done("flow " + spec.name);
   }
 
-  // 4. Per-hour metrics, the speed layer's definition (views/bucket_metrics.h): each session
-  // group's events folded in time order by a MetricsFolder (events of no session share one
-  // group, where only per-event metrics apply), then combined per hour on the engine. Distinct
-  // users per hour exactly, beside the HyperLogLog.
-  FOOTFALL_ASSIGN_OR_RETURN(
-      auto hourly,
-      Indices(ctx, events.size(), partitions)
-          .Map([&events](uint32_t i) {
-            return std::pair<std::string, uint32_t>(views::SessionGroupKey(events[i]), i);
-          })
-          .GroupByKey([](uint32_t a, uint32_t b) { return a < b; })
-          .FlatMap([&events, &web, &flows](std::pair<std::string, std::vector<uint32_t>>&& g) {
-            views::MetricsFolder folder(web, flows);
-            std::map<Micros, views::BucketMetrics> by_hour;
-            for (uint32_t i : g.second) {
-              folder.Fold(events[i], &by_hour[HourStart(views::MetricsTime(events[i]))]);
-            }
-            return std::vector<std::pair<Micros, views::BucketMetrics>>(
-                std::make_move_iterator(by_hour.begin()), std::make_move_iterator(by_hour.end()));
-          })
-          .ReduceByKey([](views::BucketMetrics&& a, views::BucketMetrics&& b) {
-            a.Combine(b);
-            return std::move(a);
-          })
-          .Collect());
-  FOOTFALL_ASSIGN_OR_RETURN(
-      auto users, Indices(ctx, events.size(), partitions)
-                      .FlatMap([&events](uint32_t i) {
-                        std::vector<std::pair<std::pair<Micros, std::string>, uint8_t>> r;
-                        const std::string& user = views::UserKey(events[i]);
-                        if (!user.empty())
-                          r.push_back({{HourStart(views::MetricsTime(events[i])), user}, 0});
-                        return r;
-                      })
-                      .ReduceByKey([](uint8_t a, uint8_t) { return a; })
-                      .Map([](std::pair<std::pair<Micros, std::string>, uint8_t>&& p) {
-                        return std::pair<Micros, int64_t>(p.first.first, 1);
-                      })
-                      .ReduceByKey([](int64_t a, int64_t b) { return a + b; })
-                      .Collect());
-  std::map<Micros, int64_t> users_by_hour(users.begin(), users.end());
-  std::sort(hourly.begin(), hourly.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [hour, metrics] : hourly) {
-    const auto it = users_by_hour.find(hour);
-    out.metrics_hourly.push_back(
-        {hour, std::move(metrics), it == users_by_hour.end() ? 0 : it->second});
+  // 5. The serving `events` table: the latest events by (time, event_id). First the time of
+  // the cap-th latest (from each partition's latest times), then the events from it on.
+  if (recent_events_cap > 0 && out.events > 0) {
+    const size_t cap = recent_events_cap;
+    FOOTFALL_ASSIGN_OR_RETURN(
+        std::vector<Micros> latest,
+        unique.Map([](Unique&& u) { return views::MetricsTime(u.first); })
+            .MapPartitions([cap](std::vector<Micros>&& times) {
+              if (times.size() > cap) {
+                std::nth_element(times.begin(), times.begin() + static_cast<ptrdiff_t>(cap) - 1,
+                                 times.end(), std::greater<>());
+                times.resize(cap);
+              }
+              return std::move(times);
+            })
+            .Collect());
+    Micros threshold = std::numeric_limits<Micros>::min();
+    if (latest.size() > cap) {
+      std::nth_element(latest.begin(), latest.begin() + static_cast<ptrdiff_t>(cap) - 1,
+                       latest.end(), std::greater<>());
+      threshold = latest[cap - 1];
+    }
+    using Keyed = std::pair<std::pair<Micros, std::string>, std::string>;
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
+                              unique
+                                  .Filter([threshold](const Unique& u) {
+                                    return views::MetricsTime(u.first) >= threshold;
+                                  })
+                                  .Map([](Unique&& u) {
+                                    Keyed k{{views::MetricsTime(u.first), u.first.event_id}, {}};
+                                    engine::Serialize(u.first, &k.second);
+                                    return k;
+                                  })
+                                  .Collect());
+    std::sort(recent.begin(), recent.end(),
+              [](const Keyed& a, const Keyed& b) { return a.first < b.first; });
+    const size_t first = recent.size() > cap ? recent.size() - cap : 0;
+    out.recent_events.reserve(recent.size() - first);
+    for (size_t i = first; i < recent.size(); ++i) {
+      out.recent_events.push_back(std::move(recent[i].second));
+    }
+    timer.Done("events table");
   }
   return out;
 }

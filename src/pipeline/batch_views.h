@@ -2,17 +2,20 @@
 // lake (one partition per row group), deduplicate by event_id (earliest collector_tstamp), then
 // group events by session and flow cases by case with a secondary sort by time, and analyse
 // each group in parallel (views/web_model.h, views/flow.h). The per-group results are folded
-// into the view tables in memory, in a fixed order, so that the rows never depend on the
-// number of threads.
+// into the view tables in a fixed order, so that the rows never depend on the number of
+// threads or ranks.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "engine/context.h"
 #include "event/event.h"
 #include "parquet/dataset.h"
+#include "pipeline/step_duration.h"
 #include "views/bucket_metrics.h"
 #include "views/flow.h"
 #include "views/web_model.h"
@@ -31,12 +34,21 @@ struct ComputedViews {
   views::WebViews web;
   std::vector<MetricsHour> metrics_hourly;  // ascending hours, only hours with events
   std::vector<views::FlowViews> flows;      // one per flow spec, in config order
-  std::vector<event::Event> events;         // deduplicated, in (derived_tstamp, event_id) order
+  uint64_t events = 0;                      // after deduplication
   uint64_t duplicates = 0;
+  // The most recent deduplicated events, at most the cap, in (derived_tstamp, event_id) order,
+  // each serialized (pipeline/event_serializer.h): the serving `events` table. Serialized, a
+  // million of them take about a gigabyte instead of several.
+  std::vector<std::string> recent_events;
+  std::vector<StepDuration> durations;  // in the order the steps ran
 };
 
+// The deduplicated events are cached by the engine (in memory within its budget, spilled to
+// disk beyond it) and never held in memory at once; the results of the per-session and per-case
+// analyses are gathered and summarized in memory.
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
                                    const views::WebModelOptions& web,
-                                   const std::vector<views::FlowSpec>& flows);
+                                   const std::vector<views::FlowSpec>& flows,
+                                   size_t recent_events_cap);
 
 }  // namespace footfall::pipeline

@@ -23,7 +23,6 @@
 
 namespace footfall::serving {
 
-constexpr Micros kMicrosPerHour = 3600 * kMicrosPerSecond;
 constexpr Micros kMicrosPerMinute = 60 * kMicrosPerSecond;
 
 // What every answer of one version says about it, read once when its pool opens.

@@ -177,13 +177,38 @@ Micros MetricsTime(const event::Event& e) {
   return e.derived_tstamp.value_or(e.collector_tstamp.value_or(0));
 }
 
-uint64_t UserHash(const event::Event& e) {
-  const std::string& key = UserKey(e);
-  if (key.empty()) return 0;
-  return XXH3_64bits(key.data(), key.size());
+uint64_t UserHash(const event::Event& e) { return UserHash(UserKey(e)); }
+
+uint64_t UserHash(std::string_view user_key) {
+  if (user_key.empty()) return 0;
+  return XXH3_64bits(user_key.data(), user_key.size());
+}
+
+EventMetricsFolder::EventMetricsFolder(const std::vector<FlowSpec>& flows) {
+  for (const FlowSpec& spec : flows) flows_.emplace_back(spec);
+}
+EventMetricsFolder::EventMetricsFolder(EventMetricsFolder&&) noexcept = default;
+EventMetricsFolder::~EventMetricsFolder() = default;
+
+void EventMetricsFolder::Fold(const event::Event& e, BucketMetrics* into) const {
+  ++into->events;
+  ++into->events_by_type[e.event];
+  if (e.event == "page_view") {
+    ++into->page_views;
+    ++into->pages[e.page_urlpath];
+    ++into->referrer_mediums[e.refr_medium];
+  }
+  if (const uint64_t user = UserHash(e); user != 0) into->users.Add(user);
+  for (const FlowExtractor& flow : flows_) {
+    FlowStep step;
+    if (flow.Extract(e, &step) == StepOutcome::kStep && step.lifecycle != Lifecycle::kStart) {
+      ++into->flow_completions[flow.spec().name][step.activity];
+    }
+  }
 }
 
 struct MetricsFolder::Impl {
+  explicit Impl(const std::vector<FlowSpec>& flows) : events(flows) {}
   struct Funnel {
     std::string name;
     std::vector<EventMatcher> steps;
@@ -201,7 +226,7 @@ struct MetricsFolder::Impl {
   Micros timeout;
   Micros heartbeat;
   std::vector<Funnel> funnels;
-  std::vector<FlowExtractor> flows;
+  EventMetricsFolder events;
   std::unordered_map<std::string, Session> sessions;
   Micros newest = 0;
   Micros last_sweep = 0;
@@ -216,7 +241,7 @@ struct MetricsFolder::Impl {
 };
 
 MetricsFolder::MetricsFolder(const WebModelOptions& web, const std::vector<FlowSpec>& flows)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(flows)) {
   impl_->timeout = web.session_timeout;
   impl_->heartbeat = web.heartbeat;
   for (const FunnelSpec& f : web.funnels) {
@@ -225,7 +250,6 @@ MetricsFolder::MetricsFolder(const WebModelOptions& web, const std::vector<FlowS
     for (const EventMatch& m : f.steps) funnel.steps.emplace_back(m);
     impl_->funnels.push_back(std::move(funnel));
   }
-  for (const FlowSpec& spec : flows) impl_->flows.emplace_back(spec);
 }
 
 MetricsFolder::MetricsFolder(MetricsFolder&&) noexcept = default;
@@ -238,20 +262,7 @@ void MetricsFolder::Fold(const event::Event& e, BucketMetrics* into) {
   Impl& s = *impl_;
   const Micros t = MetricsTime(e);
   const bool page_view = e.event == "page_view";
-  ++into->events;
-  ++into->events_by_type[e.event];
-  if (page_view) {
-    ++into->page_views;
-    ++into->pages[e.page_urlpath];
-    ++into->referrer_mediums[e.refr_medium];
-  }
-  if (const uint64_t user = UserHash(e); user != 0) into->users.Add(user);
-  for (const FlowExtractor& flow : s.flows) {
-    FlowStep step;
-    if (flow.Extract(e, &step) == StepOutcome::kStep && step.lifecycle != Lifecycle::kStart) {
-      ++into->flow_completions[flow.spec().name][step.activity];
-    }
-  }
+  s.events.Fold(e, into);
 
   const std::string key = SessionGroupKey(e);
   if (key.empty()) return;

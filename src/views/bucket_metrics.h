@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -85,6 +86,25 @@ Micros MetricsTime(const event::Event& e);
 // The 64-bit hash of an event's user (UserKey: domain_userid, else network_userid), 0 for an event
 // without one. The speed layer samples by it, so that a sampled user's whole session is kept.
 uint64_t UserHash(const event::Event& e);
+// The same hash from a user key (UserKey in web_model.h); 0 for "".
+uint64_t UserHash(std::string_view user_key);
+
+class FlowExtractor;
+
+// The part of the fold that needs no session state: events, events by type, page views, pages,
+// referrer mediums, users, flow completions. What MetricsFolder adds for every event, and all
+// it adds for an event of no session (SessionGroupKey ""), so such events can be folded in any
+// order. Const: one may be shared between threads.
+class EventMetricsFolder {
+ public:
+  explicit EventMetricsFolder(const std::vector<FlowSpec>& flows);
+  EventMetricsFolder(EventMetricsFolder&&) noexcept;
+  ~EventMetricsFolder();
+  void Fold(const event::Event& e, BucketMetrics* into) const;
+
+ private:
+  std::vector<FlowExtractor> flows_;
+};
 
 // Folds enriched events one at a time into BucketMetrics: the one definition of the per-bucket
 // metrics, used by the speed layer over the live tail and by the batch layer over each session

@@ -327,7 +327,8 @@ SessionAnalysis AnalyzeSession(const std::string& session_key, bool from_tracker
   return out;
 }
 
-WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Micros> event_times,
+WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
+                      std::span<const std::pair<Micros, int64_t>> events_per_hour,
                       const WebModelOptions& options) {
   WebViews v;
   std::sort(sessions.begin(), sessions.end(),
@@ -363,9 +364,9 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Mic
     step_times[f].resize(options.funnels[f].steps.size());
   }
 
-  for (const Micros t : event_times) {
-    ++days[FormatDate(t)].row.events;
-    ++hours[Hour(t)].row.events;
+  for (const auto& [hour, n] : events_per_hour) {
+    days[FormatDate(hour)].row.events += n;
+    hours[Hour(hour)].row.events += n;
   }
 
   for (SessionAnalysis& a : sessions) {
@@ -499,10 +500,9 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Mic
 WebViews BuildWebViews(const std::vector<event::Event>& events, const WebModelOptions& options) {
   std::unordered_map<std::string, std::vector<const event::Event*>> groups;
   std::vector<std::string> order;
-  std::vector<Micros> times;
-  times.reserve(events.size());
+  std::map<Micros, int64_t> per_hour;
   for (const event::Event& e : events) {
-    times.push_back(When(e));
+    ++per_hour[HourStart(When(e))];
     std::string key = SessionGroupKey(e);
     if (key.empty()) continue;
     auto [it, fresh] = groups.try_emplace(key);
@@ -515,7 +515,8 @@ WebViews BuildWebViews(const std::vector<event::Event>& events, const WebModelOp
       analyses.push_back(std::move(a));
     }
   }
-  return SummarizeWeb(std::move(analyses), times, options);
+  const std::vector<std::pair<Micros, int64_t>> hours(per_hour.begin(), per_hour.end());
+  return SummarizeWeb(std::move(analyses), hours, options);
 }
 
 }  // namespace footfall::views

@@ -177,9 +177,10 @@ struct WebViews {
   std::vector<JourneyPathRow> journey_paths;
 };
 
-// Folds analysed sessions (any order) into every table. `event_times` (derived_tstamp of every
-// event) count events per day and hour.
-WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions, std::span<const Micros> event_times,
+// Folds analysed sessions (any order) into every table. `events_per_hour` — (start of an hour,
+// UTC; events of that hour by derived_tstamp), any order — counts events per day and hour.
+WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
+                      std::span<const std::pair<Micros, int64_t>> events_per_hour,
                       const WebModelOptions& options);
 
 // Everything in memory: `events` deduplicated and in time order (Deduplicate in dedup.h).
