@@ -52,14 +52,16 @@ Result<Dataset<std::string>> ReadRawLog(Context& ctx, const std::string& dir) {
 namespace internal {
 
 Result<ParquetPlan> PlanParquet(std::vector<std::string> files,
-                                const std::vector<std::string>& columns) {
+                                const std::vector<std::string>& columns,
+                                std::span<const parquet::ColumnPredicate> where) {
   ParquetPlan plan;
   plan.files = std::move(files);
   for (size_t f = 0; f < plan.files.size(); ++f) {
     FOOTFALL_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(plan.files[f]));
     FOOTFALL_ASSIGN_OR_RETURN(auto indices, reader.ColumnIndices(columns));
     plan.columns.push_back(std::move(indices));
-    for (size_t rg = 0; rg < reader.num_row_groups(); ++rg) plan.parts.push_back({f, rg});
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<size_t> row_groups, reader.RowGroupsMatching(where));
+    for (size_t rg : row_groups) plan.parts.push_back({f, rg});
   }
   return plan;
 }

@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "engine/dataset.h"
 #include "parquet/column_vector.h"
+#include "parquet/reader.h"
 #include "parquet/schema.h"
 #include "parquet/writer.h"
 
@@ -44,9 +45,11 @@ struct ParquetPlan {
   std::vector<std::vector<size_t>> columns;  // schema indices of the projection, per file
   std::vector<ParquetPart> parts;
 };
-// Reads the footers: kNotFound when a file lacks a column, the reader's errors otherwise.
+// Reads the footers: kNotFound when a file lacks a column, the reader's errors otherwise. Only
+// the row groups that may hold rows satisfying `where` are planned.
 Result<ParquetPlan> PlanParquet(std::vector<std::string> files,
-                                const std::vector<std::string>& columns);
+                                const std::vector<std::string>& columns,
+                                std::span<const parquet::ColumnPredicate> where);
 // The projected columns of one partition (throws TaskFailure).
 std::vector<parquet::ColumnVector> ReadParquetPart(const ParquetPlan& plan, size_t partition);
 
@@ -71,14 +74,17 @@ class ParquetNode final : public Node<T> {
 }  // namespace internal
 
 // The row groups of `files` (in order), one partition each, reading only `columns`, converted
-// to records by `convert`. The footers are read here (by every rank); the data when a job runs,
-// each row group by the rank that owns its partition.
+// to records by `convert`. With `where`, row groups whose statistics show that no row satisfies
+// every predicate are skipped (parquet/reader.h, RowGroupsMatching); the rows of the others are
+// not filtered. The footers are read here (by every rank); the data when a job runs, each row
+// group by the rank that owns its partition.
 template <typename T>
 Result<Dataset<T>> ReadParquet(Context& ctx, std::vector<std::string> files,
                                const std::vector<std::string>& columns,
-                               RowGroupConverter<T> convert) {
+                               RowGroupConverter<T> convert,
+                               std::vector<parquet::ColumnPredicate> where = {}) {
   FOOTFALL_ASSIGN_OR_RETURN(internal::ParquetPlan plan,
-                            internal::PlanParquet(std::move(files), columns));
+                            internal::PlanParquet(std::move(files), columns, where));
   return Dataset<T>(&ctx, std::make_shared<internal::ParquetNode<T>>(
                               std::make_shared<const internal::ParquetPlan>(std::move(plan)),
                               std::move(convert)));

@@ -87,6 +87,20 @@ TEST(ParquetTest, ReadGroupWriteRoundTrip) {
   ASSERT_TRUE(views.ok()) << views.status().ToString();
   EXPECT_EQ(views->num_partitions(), 5u);  // row groups
 
+  // Pruned by statistics: the last two row groups hold tstamp from 3,000,000 on.
+  auto recent = ReadParquet<int64_t>(
+      ctx, {in}, {"tstamp"},
+      [](std::span<const parquet::ColumnVector> c, Emitter<int64_t> out) -> Status {
+        for (size_t i = 0; i < c[0].size(); ++i) out(c[0].GetInt64(i));
+        return Status::Ok();
+      },
+      {parquet::ColumnPredicate::Between("tstamp", int64_t{3'200'000}, std::nullopt)});
+  ASSERT_TRUE(recent.ok()) << recent.status().ToString();
+  EXPECT_EQ(recent->num_partitions(), 2u);
+  auto first = recent->Reduce([](int64_t a, int64_t b) { return std::min(a, b); });
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(**first, 3'000'000);  // whole row groups: rows are not filtered
+
   auto counts =
       views->Map([](const PageView& v) { return std::pair<std::string, int64_t>(v.user, 1); })
           .ReduceByKey([](int64_t a, int64_t b) { return a + b; }, 3);

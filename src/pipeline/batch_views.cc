@@ -5,8 +5,10 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "event/fields.h"
 #include "pipeline/enriched_dataset.h"
 #include "pipeline/event_serializer.h"
+#include "views/view_fields.h"
 
 // BucketMetrics crosses the engine's shuffles as a plain aggregate of its fields.
 namespace footfall::engine {
@@ -99,6 +102,48 @@ bool Kept(const event::Event& a, const event::Event& b) {
                                                             b.user_ipaddress, b.page_url);
 }
 
+size_t FieldIndex(std::string_view name) {
+  const auto fields = event::EventFields();
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (fields[k].name == name) return k;
+  }
+  throw std::logic_error("no enriched-event field " + std::string(name));
+}
+
+// The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
+// -1, from the row groups that may satisfy `where`.
+Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
+                                                 const std::vector<std::string>& paths,
+                                                 const std::vector<int>& indices,
+                                                 std::vector<parquet::ColumnPredicate> where) {
+  std::vector<std::string> columns;
+  for (size_t k = 0; k < indices.size(); ++k) {
+    if (indices[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+  }
+  return engine::ReadParquet<event::Event>(
+      ctx, paths, columns,
+      [indices](std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
+        std::vector<event::Event> events;
+        AppendEvents(cols, indices, &events);
+        for (event::Event& e : events) emit(std::move(e));
+        return Status::Ok();
+      },
+      std::move(where));
+}
+
+// Which copy of an event deduplication kept: its id and the fields Kept compares.
+std::string KeptKey(const event::Event& e) {
+  std::string key;
+  engine::Serialize(e.event_id, &key);
+  engine::Serialize(e.collector_tstamp, &key);
+  engine::Serialize(e.derived_tstamp, &key);
+  engine::Serialize(e.event_fingerprint, &key);
+  engine::Serialize(e.network_userid, &key);
+  engine::Serialize(e.user_ipaddress, &key);
+  engine::Serialize(e.page_url, &key);
+  return key;
+}
+
 // A deduplicated event and how many copies of it the input held.
 using Unique = std::pair<event::Event, uint64_t>;
 
@@ -169,22 +214,16 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // 1. Read and deduplicate; the unique events are cached for every later step.
   // Fields the files lack (written by an older footfall) stay empty; a column of another type
   // than the field's is corruption.
-  FOOTFALL_ASSIGN_OR_RETURN(std::vector<int> present,
+  FOOTFALL_ASSIGN_OR_RETURN(const std::vector<int> present,
                             EventColumnIndices(enriched.schema(), enriched.dir()));
-  std::vector<std::string> columns;
-  for (size_t k = 0; k < present.size(); ++k) {
-    if (present[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+  // Only the fields the views read (views/view_fields.h).
+  std::vector<int> projected(present.size(), -1);
+  for (const std::string& name : views::ViewFields(web, flows)) {
+    const size_t k = FieldIndex(name);
+    projected[k] = present[k];
   }
-  FOOTFALL_ASSIGN_OR_RETURN(
-      engine::Dataset<event::Event> raw,
-      engine::ReadParquet<event::Event>(ctx, paths, columns,
-                                        [present](std::span<const parquet::ColumnVector> cols,
-                                                  engine::Emitter<event::Event> emit) {
-                                          std::vector<event::Event> events;
-                                          AppendEvents(cols, present, &events);
-                                          for (event::Event& e : events) emit(std::move(e));
-                                          return Status::Ok();
-                                        }));
+  FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> raw,
+                            ReadEvents(ctx, paths, projected, {}));
   const engine::Dataset<Unique> unique =
       raw.KeyBy([](const event::Event& e) { return e.event_id; })
           .CombineByKey([](event::Event&& e) { return Unique(std::move(e), 1); },
@@ -350,8 +389,10 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     timer.Done("flow " + spec.name);
   }
 
-  // 5. The serving `events` table: the latest events by (time, event_id). First the time of
-  // the cap-th latest (from each partition's latest times), then the events from it on.
+  // 5. The serving `events` table: the latest events by (time, event_id), with every field.
+  // From the projected events: the time of the cap-th latest (from each partition's latest
+  // times), then the identity of each kept copy from that time on. Then every field of those
+  // copies, from the row groups that may hold them.
   if (recent_events_cap > 0 && out.events > 0) {
     const size_t cap = recent_events_cap;
     FOOTFALL_ASSIGN_OR_RETURN(
@@ -372,20 +413,42 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                        latest.end(), std::greater<>());
       threshold = latest[cap - 1];
     }
-    using Keyed = std::pair<std::pair<Micros, std::string>, std::string>;
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> kept_keys,
                               unique
                                   .Filter([threshold](const Unique& u) {
                                     return views::MetricsTime(u.first) >= threshold;
                                   })
-                                  .Map([](Unique&& u) {
-                                    Keyed k{{views::MetricsTime(u.first), u.first.event_id}, {}};
-                                    engine::Serialize(u.first, &k.second);
+                                  .Map([](Unique&& u) { return KeptKey(u.first); })
+                                  .Collect());
+    const auto kept = std::make_shared<const std::unordered_set<std::string>>(
+        std::make_move_iterator(kept_keys.begin()), std::make_move_iterator(kept_keys.end()));
+    kept_keys = {};
+    // Enrichment always sets derived_tstamp (collector_tstamp at worst), which is the time here.
+    std::vector<parquet::ColumnPredicate> where;
+    if (threshold != std::numeric_limits<Micros>::min() &&
+        present[FieldIndex("derived_tstamp")] >= 0) {
+      where.push_back(parquet::ColumnPredicate::Between("derived_tstamp", threshold, std::nullopt));
+    }
+    FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> full,
+                              ReadEvents(ctx, paths, present, std::move(where)));
+    using Keyed = std::pair<std::pair<Micros, std::string>, std::string>;
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
+                              full.Filter([threshold, kept](const event::Event& e) {
+                                    return views::MetricsTime(e) >= threshold &&
+                                           kept->contains(KeptKey(e));
+                                  })
+                                  .Map([](event::Event&& e) {
+                                    Keyed k{{views::MetricsTime(e), e.event_id}, {}};
+                                    engine::Serialize(e, &k.second);
                                     return k;
                                   })
                                   .Collect());
-    std::sort(recent.begin(), recent.end(),
-              [](const Keyed& a, const Keyed& b) { return a.first < b.first; });
+    // Copies equal in every field deduplication compares are all kept keys: the one with the
+    // smallest bytes stays, whichever came first.
+    std::sort(recent.begin(), recent.end());
+    recent.erase(std::unique(recent.begin(), recent.end(),
+                             [](const Keyed& a, const Keyed& b) { return a.first == b.first; }),
+                 recent.end());
     const size_t first = recent.size() > cap ? recent.size() - cap : 0;
     out.recent_events.reserve(recent.size() - first);
     for (size_t i = first; i < recent.size(); ++i) {
