@@ -73,6 +73,7 @@ if (!manifest) throw new Error(`no manifest in ${lakeDir}`);
 const lakeFiles = JSON.parse(readFileSync(join(lakeDir, manifest), 'utf8'))
     .files.map((f) => sqlString(join(lakeDir, f.path)));
 const ts = (c) => `make_timestamp(epoch_us(${c})) AS ${c}`;
+const started = performance.now();
 await run(`
   CREATE TABLE raw AS
   SELECT event_id, ${ts('collector_tstamp')}, ${ts('derived_tstamp')}, ${ts('dvce_created_tstamp')},
@@ -288,6 +289,12 @@ await run(`
          sessions / first_value(sessions) OVER (ORDER BY step) AS conversion_from_start,
          p50 AS time_from_previous_p50_s, p90 AS time_from_previous_p90_s
   FROM s`);
+
+// REFERENCE_TIME_ONLY=1 (bench/batch/run.sh): how long DuckDB took to build these views from
+// the lake, and no comparison.
+console.log(`duckdb: sessions, page_views, traffic_daily and funnel_steps of ${summary.events} ` +
+            `events in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+if (process.env.REFERENCE_TIME_ONLY === '1') process.exit(0);
 
 // ---- Comparison ----
 

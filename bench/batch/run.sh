@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `footfall batch` over EVENTS generated events (default 10,000,000) with the enriched Parquet
+# already present, beside DuckDB building the web views of tests/e2e/web_duckdb_reference.mjs
+# (sessions, page_views, traffic_daily and a funnel, from the same lake, in SQL) in the same
+# run: wall time and peak RSS of each. footfall's time covers every view (also users, hourly
+# traffic, acquisition, journeys, flows, hourly metrics, the events table) and loading the
+# serving store; its report line gives each step's duration.
+#
+# Usage: bench/batch/run.sh [BUILD_DIR]   (EVENTS=N to change the size)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$ROOT/build}
+FOOTFALL=${FOOTFALL:-$BUILD/src/cli/footfall}
+EVENTS=${EVENTS:-10000000}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/footfall-batch-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+echo "generating $EVENTS events and enriching them"
+"$FOOTFALL" gen --raw "$WORK/data" --events "$EVENTS" --days 14 --seed 5 \
+  --start 2024-03-01T00:00:00Z >/dev/null 2>&1
+"$FOOTFALL" enrich --data "$WORK/data" >/dev/null 2>&1
+cat >"$WORK/footfall.yaml" <<'YAML'
+web:
+  heartbeat_seconds: 10
+  min_visit_seconds: 5
+conversions:
+  - {name: purchase, event_name: transaction}
+  - {name: tried_on, event_name: try_on}
+  - {name: saw_product, page_path: /product/*}
+funnels:
+  - name: checkout
+    steps:
+      - {name: product, page_path: /product/*}
+      - {name: cart, page_path: /cart}
+      - {name: purchase, event_name: transaction}
+YAML
+
+# The page cache holds the lake for both (read once before either is timed).
+cat "$WORK"/data/enriched/*/* >/dev/null 2>&1 || true
+measure() {  # measure NAME COMMAND...: prints NAME, wall seconds, peak RSS in MB
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" ||
+    { tail -20 "$WORK/$name.err"; exit 1; }
+  read -r wall rss <"$WORK/time"
+  printf '%s %s %d\n' "$name" "$wall" $((rss / 1024))
+}
+measure footfall "$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml" | tee "$WORK/ff"
+cat "$WORK/footfall.out"
+REFERENCE_TIME_ONLY=1 measure duckdb node "$ROOT/tests/e2e/web_duckdb_reference.mjs" "$WORK" |
+  tee "$WORK/dd"
+cat "$WORK/duckdb.out"
+read -r _ ff_wall ff_rss <"$WORK/ff"
+read -r _ dd_wall dd_rss <"$WORK/dd"
+echo
+echo "| $EVENTS events | wall | peak RSS |"
+echo "|---|---:|---:|"
+echo "| footfall batch (every view, serving store) | ${ff_wall} s | ${ff_rss} MB |"
+echo "| DuckDB (4 web views) | ${dd_wall} s | ${dd_rss} MB |"
+awk -v a="$ff_wall" -v b="$dd_wall" 'BEGIN { printf "ratio footfall/DuckDB: %.2f (target <= 1.0)\n", a / b }'
