@@ -25,10 +25,11 @@ namespace footfall::engine::internal {
 Status ExchangeShuffle(Context& ctx, ShuffleData* data, size_t reduce_partitions);
 
 // Fills every entry of `per_partition` (indexed by partition) from the rank that owns it:
-// entries this rank owns are sent to all, the others replaced by what their owners sent.
+// entries this rank owns are sent to all, the others replaced by what their owners sent. With
+// `leader_only`, on rank 0 alone: the other ranks send theirs and keep their vector as it was.
 // V must be serializable (serializer.h). Collective.
 template <typename V>
-Status GatherPartitions(Context& ctx, std::vector<V>* per_partition) {
+Status GatherPartitions(Context& ctx, std::vector<V>* per_partition, bool leader_only = false) {
   Executor& ex = ctx.executor();
   if (ex.num_ranks() == 1) return Status::Ok();
   std::string mine;
@@ -36,7 +37,9 @@ Status GatherPartitions(Context& ctx, std::vector<V>* per_partition) {
     if (!ex.Owns(p)) continue;
     Serialize((*per_partition)[p], &mine);
   }
-  FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> all, ex.AllGather(std::move(mine)));
+  FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> all, leader_only
+                                                              ? ex.Gather(std::move(mine))
+                                                              : ex.AllGather(std::move(mine)));
   for (size_t r = 0; r < all.size(); ++r) {
     if (r == ex.rank()) continue;
     Decoder in(all[r]);

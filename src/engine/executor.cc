@@ -93,6 +93,13 @@ Result<std::vector<std::string>> Executor::AllGather(std::string mine) {
   return all;
 }
 
+// Correct for any executor; the MPI executor sends to rank 0 alone.
+Result<std::vector<std::string>> Executor::Gather(std::string mine) {
+  FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> all, AllGather(std::move(mine)));
+  if (rank() != 0) all.clear();
+  return all;
+}
+
 Result<std::vector<std::string>> Executor::AllToAll(std::vector<std::string> send) { return send; }
 
 Status Executor::Agree(const Status& mine, uint64_t order) {

@@ -55,6 +55,8 @@ class Executor {
 
   // Every rank's `mine`, indexed by rank.
   virtual Result<std::vector<std::string>> AllGather(std::string mine);
+  // Every rank's `mine`, indexed by rank, on rank 0; an empty vector on the others.
+  virtual Result<std::vector<std::string>> Gather(std::string mine);
   // One round of an all-to-all: send[d] goes to rank d (send.size() == num_ranks()); returns
   // what each rank sent to this one, indexed by source. send[rank()] comes back unchanged.
   virtual Result<std::vector<std::string>> AllToAll(std::vector<std::string> send);

@@ -114,6 +114,43 @@ class MpiExecutor final : public Executor {
     return all;
   }
 
+  Result<std::vector<std::string>> Gather(std::string mine) override {
+    const uint64_t started = NowMicros();
+    std::vector<uint64_t> sizes(ranks_);
+    uint64_t size = mine.size();
+    if (MPI_Gather(&size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD) !=
+        MPI_SUCCESS) {
+      return Internal("MPI_Gather of sizes failed");
+    }
+    std::vector<std::string> all;
+    if (rank_ != 0) {
+      // In pieces of at most kMaxMessageBytes, which rank 0 receives in rank order.
+      for (uint64_t at = 0; at < mine.size(); at += kMaxMessageBytes) {
+        const int n = static_cast<int>(std::min(kMaxMessageBytes, mine.size() - at));
+        if (MPI_Send(mine.data() + at, n, MPI_BYTE, 0, 0, MPI_COMM_WORLD) != MPI_SUCCESS) {
+          return Internal("MPI_Send to rank 0 failed");
+        }
+      }
+      counters_.bytes_sent += mine.size();
+    } else {
+      all.resize(ranks_);
+      all[0] = std::move(mine);
+      for (size_t r = 1; r < ranks_; ++r) {
+        all[r].resize(sizes[r]);
+        for (uint64_t at = 0; at < sizes[r]; at += kMaxMessageBytes) {
+          const int n = static_cast<int>(std::min(kMaxMessageBytes, sizes[r] - at));
+          if (MPI_Recv(all[r].data() + at, n, MPI_BYTE, static_cast<int>(r), 0, MPI_COMM_WORLD,
+                       MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            return Internal("MPI_Recv from rank " + std::to_string(r) + " failed");
+          }
+        }
+        counters_.bytes_received += sizes[r];
+      }
+    }
+    counters_.micros += NowMicros() - started;
+    return all;
+  }
+
   void AbortJob(const Status& why) override {
     std::fprintf(stderr, "footfall: rank %zu of %zu ends the MPI job: %s\n", rank_, ranks_,
                  why.ToString().c_str());

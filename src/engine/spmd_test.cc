@@ -252,6 +252,19 @@ TEST_P(SpmdTest, ACachedDatasetFeedsLaterJobsOnEveryRank) {
   ASSERT_FALSE(std::get<0>(want).empty());
   auto got = OnRanks<Out>(ranks(), budget(), dir_.Sub("spill"), job);
   for (size_t r = 0; r < ranks(); ++r) EXPECT_EQ(got[r], want) << "rank " << r;
+
+  // The same records on rank 0 alone.
+  auto on_leader = [](Context& ctx) {
+    return Must(
+        FromVector(ctx, Views(), 9)
+            .Map([](const View& v) { return std::pair<std::string, int64_t>(v.user, v.ts); })
+            .GroupByKey([](int64_t a, int64_t b) { return a < b; }, 7)
+            .CollectOnLeader());
+  };
+  auto leader = OnRanks<std::vector<std::pair<std::string, std::vector<int64_t>>>>(
+      ranks(), budget(), dir_.Sub("spill"), on_leader);
+  EXPECT_EQ(leader[0], std::get<2>(want));
+  for (size_t r = 1; r < ranks(); ++r) EXPECT_TRUE(leader[r].empty()) << "rank " << r;
 }
 
 TEST_P(SpmdTest, AUnionOfShuffledDatasetsIsTheSameOnEveryRank) {

@@ -266,7 +266,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
           .Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
       std::vector<SessionAnalysis> sessions,
-      analysed.FlatMap([](GroupOutput&& g) { return std::move(g.sessions); }).Collect());
+      analysed.FlatMap([](GroupOutput&& g) { return std::move(g.sessions); }).CollectOnLeader());
   timer.Done("sessions");
 
   // 3. Per-hour metrics: the groups' folds, and events of no session folded one by one (the
@@ -295,7 +295,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                          a.Combine(b);
                          return std::move(a);
                        })
-                       .Collect());
+                       .CollectOnLeader());
   FOOTFALL_ASSIGN_OR_RETURN(
       auto users, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hour_users); })
                       .Distinct()
@@ -315,7 +315,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                             a.second.Merge(b.second);
                             return std::move(a);
                           })
-                      .Collect());
+                      .CollectOnLeader());
   std::map<Micros, std::pair<int64_t, views::HyperLogLog>> users_by_hour;
   for (auto& [hour, u] : users) users_by_hour[hour] = std::move(u);
   std::sort(hourly.begin(), hourly.end(),
@@ -377,7 +377,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
               }
               return r;
             })
-            .Collect());
+            .CollectOnLeader());
     std::vector<views::CaseAnalysis> cases;
     int64_t incomplete = 0;
     for (auto& [n, analysis] : steps) {
@@ -442,7 +442,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                                     engine::Serialize(e, &k.second);
                                     return k;
                                   })
-                                  .Collect());
+                                  .CollectOnLeader());
     // Copies equal in every field deduplication compares are all kept keys: the one with the
     // smallest bytes stays, whichever came first.
     std::sort(recent.begin(), recent.end());

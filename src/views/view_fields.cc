@@ -10,19 +10,49 @@ namespace footfall::views {
 namespace {
 
 // What the code of web_model.cc, bucket_metrics.cc, event_match.cc, flow_extract.cc and the
-// deduplication reads of every event. pipeline_test's ViewFields.ClearingEveryOtherFieldChangesNoView checks that clearing
-// every other field changes no row of any view.
+// deduplication reads of every event. pipeline_test's
+// ViewFields.ClearingEveryOtherFieldChangesNoView checks that clearing every other field changes no
+// row of any view.
 constexpr std::string_view kFixed[] = {
-    "app_id",          "br_family",      "br_viewheight",  "br_viewwidth",
-    "collector_tstamp", "contexts",      "derived_tstamp", "doc_height",
-    "doc_width",       "domain_sessionid", "domain_userid", "dvce_created_tstamp",
-    "dvce_type",       "event",          "event_fingerprint", "event_id",
-    "event_name",      "event_vendor",   "geo_country",    "mkt_campaign",
-    "mkt_medium",      "mkt_source",     "network_userid", "os_family",
-    "page_title",      "page_url",       "page_urlhost",   "page_urlpath",
-    "page_urlquery",   "pp_xoffset_max", "pp_yoffset_max", "refr_medium",
-    "refr_source",     "refr_term",      "se_action",      "se_category",
-    "unstruct_event",  "user_id",        "user_ipaddress",
+    "app_id",
+    "br_family",
+    "br_viewheight",
+    "br_viewwidth",
+    "collector_tstamp",
+    "contexts",
+    "derived_tstamp",
+    "doc_height",
+    "doc_width",
+    "domain_sessionid",
+    "domain_userid",
+    "dvce_created_tstamp",
+    "dvce_type",
+    "event",
+    "event_fingerprint",
+    "event_id",
+    "event_name",
+    "event_vendor",
+    "geo_country",
+    "mkt_campaign",
+    "mkt_medium",
+    "mkt_source",
+    "network_userid",
+    "os_family",
+    "page_title",
+    "page_url",
+    "page_urlhost",
+    "page_urlpath",
+    "page_urlquery",
+    "pp_xoffset_max",
+    "pp_yoffset_max",
+    "refr_medium",
+    "refr_source",
+    "refr_term",
+    "se_action",
+    "se_category",
+    "unstruct_event",
+    "user_id",
+    "user_ipaddress",
 };
 
 void AddMatch(const EventMatch& m, std::set<std::string_view>* names) {
@@ -33,7 +63,8 @@ void AddMatch(const EventMatch& m, std::set<std::string_view>* names) {
 
 }  // namespace
 
-std::vector<std::string> ViewFields(const WebModelOptions& web, const std::vector<FlowSpec>& flows) {
+std::vector<std::string> ViewFields(const WebModelOptions& web,
+                                    const std::vector<FlowSpec>& flows) {
   std::set<std::string_view> names(std::begin(kFixed), std::end(kFixed));
   for (const EventMatch& m : web.conversions) AddMatch(m, &names);
   for (const FunnelSpec& f : web.funnels) {
