@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -93,15 +94,6 @@ namespace {
 
 using views::SessionAnalysis;
 
-// Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
-// fields, so that the choice is the same whichever copy comes first.
-bool Kept(const event::Event& a, const event::Event& b) {
-  return std::tie(a.collector_tstamp, a.derived_tstamp, a.event_fingerprint, a.network_userid,
-                  a.user_ipaddress, a.page_url) <= std::tie(b.collector_tstamp, b.derived_tstamp,
-                                                            b.event_fingerprint, b.network_userid,
-                                                            b.user_ipaddress, b.page_url);
-}
-
 size_t FieldIndex(std::string_view name) {
   const auto fields = event::EventFields();
   for (size_t k = 0; k < fields.size(); ++k) {
@@ -131,21 +123,76 @@ Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
       std::move(where));
 }
 
-// Which copy of an event deduplication kept: its id and the fields Kept compares.
-std::string KeptKey(const event::Event& e) {
+// An event as it crosses the batch's shuffles and cache: serialized (a few hundred bytes, where
+// an event::Event takes kilobytes even when most fields are empty), beside what deduplication and
+// grouping compare.
+struct Copy {
+  std::string event_id;
+  std::optional<Micros> collector_tstamp, derived_tstamp;
+  std::string event_fingerprint, network_userid, user_ipaddress, page_url;
+  Micros time = 0;      // views::MetricsTime
+  std::string group;    // views::SessionGroupKey
+  std::string bytes;    // the event (event_serializer.h); empty in Identify's result
+  uint64_t copies = 1;  // of this event_id in the input, once deduplicated
+};
+
+Copy Identify(const event::Event& e) {
+  return Copy{e.event_id,
+              e.collector_tstamp,
+              e.derived_tstamp,
+              e.event_fingerprint,
+              e.network_userid,
+              e.user_ipaddress,
+              e.page_url,
+              views::MetricsTime(e),
+              views::SessionGroupKey(e),
+              {},
+              1};
+}
+
+Copy ToCopy(const event::Event& e) {
+  Copy c = Identify(e);
+  engine::Serialize(e, &c.bytes);
+  return c;
+}
+
+event::Event Decode(const std::string& bytes) {
+  event::Event e;
+  engine::Decoder in(bytes);
+  engine::Deserialize(in, &e);
+  if (!in.ok()) throw engine::TaskFailure(Internal("a cached event does not decode"));
+  return e;
+}
+
+// Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
+// fields, then on the whole event's bytes, so that the choice never depends on which copy
+// comes first.
+bool Kept(const Copy& a, const Copy& b) {
+  return std::tie(a.collector_tstamp, a.derived_tstamp, a.event_fingerprint, a.network_userid,
+                  a.user_ipaddress, a.page_url,
+                  a.bytes) <= std::tie(b.collector_tstamp, b.derived_tstamp, b.event_fingerprint,
+                                       b.network_userid, b.user_ipaddress, b.page_url, b.bytes);
+}
+
+// Which copy of an event deduplication kept: its id and the fields Kept compares first.
+std::string KeptKey(const Copy& c) {
   std::string key;
-  engine::Serialize(e.event_id, &key);
-  engine::Serialize(e.collector_tstamp, &key);
-  engine::Serialize(e.derived_tstamp, &key);
-  engine::Serialize(e.event_fingerprint, &key);
-  engine::Serialize(e.network_userid, &key);
-  engine::Serialize(e.user_ipaddress, &key);
-  engine::Serialize(e.page_url, &key);
+  engine::Serialize(c.event_id, &key);
+  engine::Serialize(c.collector_tstamp, &key);
+  engine::Serialize(c.derived_tstamp, &key);
+  engine::Serialize(c.event_fingerprint, &key);
+  engine::Serialize(c.network_userid, &key);
+  engine::Serialize(c.user_ipaddress, &key);
+  engine::Serialize(c.page_url, &key);
   return key;
 }
 
-// A deduplicated event and how many copies of it the input held.
-using Unique = std::pair<event::Event, uint64_t>;
+// A session group's event: its order in the group, and its bytes.
+struct TimedEvent {
+  Micros time = 0;
+  std::string event_id;
+  std::string bytes;
+};
 
 // What the analysis of one session group gives: its sessions, its events folded per hour by
 // the speed layer's definition (views/bucket_metrics.h; without the users, counted apart) and
@@ -224,24 +271,27 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   }
   FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> raw,
                             ReadEvents(ctx, paths, projected, {}));
-  const engine::Dataset<Unique> unique =
-      raw.KeyBy([](const event::Event& e) { return e.event_id; })
-          .CombineByKey([](event::Event&& e) { return Unique(std::move(e), 1); },
-                        [](Unique&& c, event::Event&& e) {
-                          if (!Kept(c.first, e)) c.first = std::move(e);
-                          ++c.second;
-                          return std::move(c);
+  const engine::Dataset<Copy> unique =
+      raw.Map([](event::Event&& e) { return ToCopy(e); })
+          .KeyBy([](const Copy& c) { return c.event_id; })
+          .CombineByKey([](Copy&& c) { return std::move(c); },
+                        [](Copy&& kept, Copy&& c) {
+                          const uint64_t copies = kept.copies + c.copies;
+                          if (!Kept(kept, c)) kept = std::move(c);
+                          kept.copies = copies;
+                          return std::move(kept);
                         },
-                        [](Unique&& a, Unique&& b) {
-                          if (!Kept(a.first, b.first)) a.first = std::move(b.first);
-                          a.second += b.second;
+                        [](Copy&& a, Copy&& b) {
+                          const uint64_t copies = a.copies + b.copies;
+                          if (!Kept(a, b)) a = std::move(b);
+                          a.copies = copies;
                           return std::move(a);
                         })
-          .Map([](std::pair<std::string, Unique>&& p) { return std::move(p.second); })
+          .Map([](std::pair<std::string, Copy>&& p) { return std::move(p.second); })
           .Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
       auto counts,
-      unique.Map([](Unique&& u) { return std::pair<uint64_t, uint64_t>(1, u.second - 1); })
+      unique.Map([](Copy&& c) { return std::pair<uint64_t, uint64_t>(1, c.copies - 1); })
           .Reduce([](std::pair<uint64_t, uint64_t> a, std::pair<uint64_t, uint64_t> b) {
             return std::pair<uint64_t, uint64_t>(a.first + b.first, a.second + b.second);
           }));
@@ -251,17 +301,19 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // 2. Sessions: each session group (SessionGroupKey) in time order, analysed once; the
   // results are cached for the sessions, the hourly metrics and the users.
   const auto analysed =
-      unique
-          .Map([](Unique&& u) {
-            std::string key = views::SessionGroupKey(u.first);
-            return std::pair<std::string, event::Event>(std::move(key), std::move(u.first));
+      unique.Filter([](const Copy& c) { return !c.group.empty(); })
+          .Map([](Copy&& c) {
+            return std::pair<std::string, TimedEvent>(
+                std::move(c.group), TimedEvent{c.time, std::move(c.event_id), std::move(c.bytes)});
           })
-          .Filter([](const std::pair<std::string, event::Event>& p) { return !p.first.empty(); })
-          .GroupByKey([](const event::Event& a, const event::Event& b) {
-            return views::EventTimeLess(a, b);
+          .GroupByKey([](const TimedEvent& a, const TimedEvent& b) {
+            return std::tie(a.time, a.event_id) < std::tie(b.time, b.event_id);
           })
-          .Map([web, flows](std::pair<std::string, std::vector<event::Event>>&& g) {
-            return AnalyzeGroup(g.first, g.second, web, flows);
+          .Map([web, flows](std::pair<std::string, std::vector<TimedEvent>>&& g) {
+            std::vector<event::Event> events;
+            events.reserve(g.second.size());
+            for (const TimedEvent& t : g.second) events.push_back(Decode(t.bytes));
+            return AnalyzeGroup(g.first, events, web, flows);
           })
           .Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
@@ -273,15 +325,14 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // per-event metrics are all they have); distinct users per hour exactly and by HyperLogLog.
   const auto event_folder = std::make_shared<const views::EventMetricsFolder>(flows);
   const auto sessionless =
-      unique.Filter([](const Unique& u) { return views::SessionGroupKey(u.first).empty(); })
-          .Map([](Unique&& u) {
-            const Micros hour = HourStart(views::MetricsTime(u.first));
-            return std::pair<Micros, event::Event>(hour, std::move(u.first));
+      unique.Filter([](const Copy& c) { return c.group.empty(); })
+          .Map([](Copy&& c) {
+            return std::pair<Micros, std::string>(HourStart(c.time), std::move(c.bytes));
           })
           .AggregateByKey(
               views::BucketMetrics{},
-              [event_folder](views::BucketMetrics&& m, event::Event&& e) {
-                event_folder->Fold(e, &m);
+              [event_folder](views::BucketMetrics&& m, std::string&& bytes) {
+                event_folder->Fold(Decode(bytes), &m);
                 return std::move(m);
               },
               [](views::BucketMetrics&& a, views::BucketMetrics&& b) {
@@ -340,10 +391,10 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     FOOTFALL_ASSIGN_OR_RETURN(
         auto steps,
         unique
-            .FlatMap([extractor](Unique&& u) {
+            .FlatMap([extractor](Copy&& c) {
               std::vector<std::pair<std::string, std::pair<int, views::FlowStep>>> r;
               views::FlowStep step;
-              switch (extractor->Extract(u.first, &step)) {
+              switch (extractor->Extract(Decode(c.bytes), &step)) {
                 case views::StepOutcome::kStep: {
                   std::string id = step.case_id;
                   r.push_back({std::move(id), {1, std::move(step)}});
@@ -397,7 +448,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     const size_t cap = recent_events_cap;
     FOOTFALL_ASSIGN_OR_RETURN(
         std::vector<Micros> latest,
-        unique.Map([](Unique&& u) { return views::MetricsTime(u.first); })
+        unique.Map([](Copy&& c) { return c.time; })
             .MapPartitions([cap](std::vector<Micros>&& times) {
               if (times.size() > cap) {
                 std::nth_element(times.begin(), times.begin() + static_cast<ptrdiff_t>(cap) - 1,
@@ -413,13 +464,11 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                        latest.end(), std::greater<>());
       threshold = latest[cap - 1];
     }
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> kept_keys,
-                              unique
-                                  .Filter([threshold](const Unique& u) {
-                                    return views::MetricsTime(u.first) >= threshold;
-                                  })
-                                  .Map([](Unique&& u) { return KeptKey(u.first); })
-                                  .Collect());
+    FOOTFALL_ASSIGN_OR_RETURN(
+        std::vector<std::string> kept_keys,
+        unique.Filter([threshold](const Copy& c) { return c.time >= threshold; })
+            .Map([](Copy&& c) { return KeptKey(c); })
+            .Collect());
     const auto kept = std::make_shared<const std::unordered_set<std::string>>(
         std::make_move_iterator(kept_keys.begin()), std::make_move_iterator(kept_keys.end()));
     kept_keys = {};
@@ -435,7 +484,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
                               full.Filter([threshold, kept](const event::Event& e) {
                                     return views::MetricsTime(e) >= threshold &&
-                                           kept->contains(KeptKey(e));
+                                           kept->contains(KeptKey(Identify(e)));
                                   })
                                   .Map([](event::Event&& e) {
                                     Keyed k{{views::MetricsTime(e), e.event_id}, {}};
