@@ -12,6 +12,7 @@ set -euo pipefail
 
 build=${1:?usage: run.sh BUILD_DIR [WORK_DIR]}
 work=${2:-$(mktemp -d)}
+mkdir -p "$work"
 rows=${ROWS:-10000000}
 events=${EVENTS:-200000}
 mpi_bench="$build/src/engine/mpi_bench"
