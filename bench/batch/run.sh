@@ -19,21 +19,6 @@ echo "generating $EVENTS events and enriching them"
 "$FOOTFALL" gen --raw "$WORK/data" --events "$EVENTS" --days 14 --seed 5 \
   --start 2024-03-01T00:00:00Z >/dev/null 2>&1
 "$FOOTFALL" enrich --data "$WORK/data" >/dev/null 2>&1
-cat >"$WORK/footfall.yaml" <<'YAML'
-web:
-  heartbeat_seconds: 10
-  min_visit_seconds: 5
-conversions:
-  - {name: purchase, event_name: transaction}
-  - {name: tried_on, event_name: try_on}
-  - {name: saw_product, page_path: /product/*}
-funnels:
-  - name: checkout
-    steps:
-      - {name: product, page_path: /product/*}
-      - {name: cart, page_path: /cart}
-      - {name: purchase, event_name: transaction}
-YAML
 
 # The page cache holds the lake for both (read once before either is timed).
 cat "$WORK"/data/enriched/*/* >/dev/null 2>&1 || true
@@ -45,7 +30,8 @@ measure() {  # measure NAME COMMAND...: prints NAME, wall seconds, peak RSS in M
   read -r wall rss <"$WORK/time"
   printf '%s %s %d\n' "$name" "$wall" $((rss / 1024))
 }
-measure footfall "$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml" | tee "$WORK/ff"
+measure footfall "$FOOTFALL" batch --data "$WORK/data" --config "$ROOT/tests/e2e/web_reference.yaml" |
+  tee "$WORK/ff"
 cat "$WORK/footfall.out"
 REFERENCE_TIME_ONLY=1 measure duckdb node "$ROOT/tests/e2e/web_duckdb_reference.mjs" "$WORK" |
   tee "$WORK/dd"

@@ -19,7 +19,7 @@ if (!work) {
   process.exit(2);
 }
 
-// The web settings and the funnel and conversions of the config web_duckdb_reference.sh writes;
+// The web settings and the funnel and conversions of web_reference.yaml, the config of the batch;
 // the two must stay in step.
 const HEARTBEAT_S = 10;
 const MIN_VISIT_S = 5;

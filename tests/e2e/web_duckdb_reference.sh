@@ -18,23 +18,7 @@ EVENTS=${WEB_REFERENCE_EVENTS:-200000}
   --start 2024-03-01T00:00:00Z >/dev/null 2>"$WORK/gen.stderr" ||
   { cat "$WORK/gen.stderr"; fail "footfall gen"; }
 
-# The web settings, funnel and conversions here are those web_duckdb_reference.mjs assumes.
-cat >"$WORK/footfall.yaml" <<'YAML'
-web:
-  heartbeat_seconds: 10
-  min_visit_seconds: 5
-conversions:
-  - {name: purchase, event_name: transaction}
-  - {name: tried_on, event_name: try_on}
-  - {name: saw_product, page_path: /product/*}
-funnels:
-  - name: checkout
-    steps:
-      - {name: product, page_path: /product/*}
-      - {name: cart, page_path: /cart}
-      - {name: purchase, event_name: transaction}
-YAML
-"$FOOTFALL" batch --data "$WORK/data" --config "$WORK/footfall.yaml" 2>"$WORK/batch.stderr" ||
+"$FOOTFALL" batch --data "$WORK/data" --config "$HERE/web_reference.yaml" 2>"$WORK/batch.stderr" ||
   { cat "$WORK/batch.stderr"; fail "footfall batch"; }
 
 # The view tables in full (the events table is capped; the views are not).
