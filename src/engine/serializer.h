@@ -19,6 +19,7 @@
 #include <boost/pfr.hpp>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,6 +117,8 @@ template <typename... A>
 struct IsStdType<std::optional<A...>> : std::true_type {};
 template <typename... A>
 struct IsStdType<std::variant<A...>> : std::true_type {};
+template <typename... A>
+struct IsStdType<std::map<A...>> : std::true_type {};
 
 template <typename T>
 concept HasHeapBytes = requires(const T& v) {
@@ -236,6 +239,43 @@ struct Serializer<std::vector<T, A>> {
     size_t n = v.capacity() * sizeof(T);
     if constexpr (!std::is_arithmetic_v<T>) {
       for (const T& e : v) n += engine::HeapBytes(e);
+    }
+    return n;
+  }
+};
+
+// Entries in key order.
+template <typename K, typename V, typename C, typename A>
+struct Serializer<std::map<K, V, C, A>> {
+  static void Write(const std::map<K, V, C, A>& m, std::string* out) {
+    WriteVarint(m.size(), out);
+    for (const auto& [k, v] : m) {
+      Serialize(k, out);
+      Serialize(v, out);
+    }
+  }
+  static void Read(Decoder& in, std::map<K, V, C, A>* m) {
+    m->clear();
+    const uint64_t n = in.Varint();
+    // Every entry takes at least one byte, so a corrupt count cannot loop long.
+    if (n > in.remaining()) {
+      in.Fail();
+      return;
+    }
+    for (uint64_t i = 0; i < n && in.ok(); ++i) {
+      K k{};
+      V v{};
+      Deserialize(in, &k);
+      Deserialize(in, &v);
+      m->emplace_hint(m->end(), std::move(k), std::move(v));
+    }
+  }
+  static size_t HeapBytes(const std::map<K, V, C, A>& m) {
+    constexpr size_t kNodeOverhead = 32;  // parent, children, colour
+    size_t n = 0;
+    for (const auto& [k, v] : m) {
+      n += sizeof(std::pair<const K, V>) + kNodeOverhead + engine::HeapBytes(k) +
+           engine::HeapBytes(v);
     }
     return n;
   }

@@ -34,6 +34,7 @@ struct Plain {
   std::variant<int, std::string> variant;
   Inner inner;
   std::vector<Inner> inners;
+  std::map<std::string, std::vector<int64_t>> map;
   bool operator==(const Plain&) const = default;
 };
 
@@ -87,6 +88,7 @@ TEST(SerializerTest, PlainAggregateRoundTrips) {
   p.variant = std::string("v");
   p.inner = {9, "nine"};
   p.inners = {{1, std::nullopt}, {2, "two"}};
+  p.map = {{"b", {2}}, {"a", {}}, {std::string(30, 'k'), {1, 2, 3}}};
   EXPECT_EQ(RoundTrip(p), p);
   EXPECT_EQ(RoundTrip(Plain{}), Plain{});
 }
@@ -123,6 +125,11 @@ TEST(SerializerTest, HugeCountIsRejectedWithoutAllocating) {
   Deserialize(in, &out);
   EXPECT_FALSE(in.ok());
   EXPECT_TRUE(out.empty());
+  Decoder again(buf);
+  std::map<int, int> map{{1, 1}};
+  Deserialize(again, &map);
+  EXPECT_FALSE(again.ok());
+  EXPECT_TRUE(map.empty());
 }
 
 TEST(SerializerTest, HeapBytesCountsOwnedStorage) {

@@ -20,71 +20,21 @@
 #include "pipeline/event_serializer.h"
 #include "views/view_fields.h"
 
-// BucketMetrics crosses the engine's shuffles as a plain aggregate of its fields.
+// HyperLogLog crosses the engine's shuffles as its precision and registers; BucketMetrics, an
+// aggregate, field by field with it.
 namespace footfall::engine {
-namespace {
-struct PlainBucketMetrics {
-  int64_t events = 0, page_views = 0, sessions_started = 0, engaged_sessions = 0;
-  std::vector<std::pair<std::string, int64_t>> events_by_type, pages, referrer_mediums;
-  std::vector<std::pair<std::string, std::vector<int64_t>>> funnel_steps;
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, int64_t>>>>
-      flow_completions;
-  int32_t precision = 0;
-  std::vector<uint8_t> registers;
-};
-}  // namespace
-
 template <>
 struct Serializer<views::HyperLogLog> {
   static void Write(const views::HyperLogLog& h, std::string* out) {
-    Serializer<int32_t>::Write(h.precision(), out);
-    Serializer<std::vector<uint8_t>>::Write(h.registers(), out);
+    Serialize(static_cast<int32_t>(h.precision()), out);
+    Serialize(h.registers(), out);
   }
   static void Read(Decoder& in, views::HyperLogLog* h) {
     int32_t precision = 0;
     std::vector<uint8_t> registers;
-    Serializer<int32_t>::Read(in, &precision);
-    Serializer<std::vector<uint8_t>>::Read(in, &registers);
+    Deserialize(in, &precision);
+    Deserialize(in, &registers);
     *h = views::HyperLogLog::FromRegisters(precision, std::move(registers));
-  }
-};
-
-template <>
-struct Serializer<views::BucketMetrics> {
-  static void Write(const views::BucketMetrics& m, std::string* out) {
-    PlainBucketMetrics p;
-    p.events = m.events;
-    p.page_views = m.page_views;
-    p.sessions_started = m.sessions_started;
-    p.engaged_sessions = m.engaged_sessions;
-    p.events_by_type.assign(m.events_by_type.begin(), m.events_by_type.end());
-    p.pages.assign(m.pages.begin(), m.pages.end());
-    p.referrer_mediums.assign(m.referrer_mediums.begin(), m.referrer_mediums.end());
-    p.funnel_steps.assign(m.funnel_steps.begin(), m.funnel_steps.end());
-    for (const auto& [flow, activities] : m.flow_completions) {
-      p.flow_completions.emplace_back(
-          flow, std::vector<std::pair<std::string, int64_t>>(activities.begin(), activities.end()));
-    }
-    p.precision = m.users.precision();
-    p.registers = m.users.registers();
-    Serializer<PlainBucketMetrics>::Write(p, out);
-  }
-  static void Read(Decoder& in, views::BucketMetrics* m) {
-    PlainBucketMetrics p;
-    Serializer<PlainBucketMetrics>::Read(in, &p);
-    m->events = p.events;
-    m->page_views = p.page_views;
-    m->sessions_started = p.sessions_started;
-    m->engaged_sessions = p.engaged_sessions;
-    m->events_by_type = {p.events_by_type.begin(), p.events_by_type.end()};
-    m->pages = {p.pages.begin(), p.pages.end()};
-    m->referrer_mediums = {p.referrer_mediums.begin(), p.referrer_mediums.end()};
-    m->funnel_steps = {p.funnel_steps.begin(), p.funnel_steps.end()};
-    m->flow_completions.clear();
-    for (auto& [flow, activities] : p.flow_completions) {
-      m->flow_completions[flow] = {activities.begin(), activities.end()};
-    }
-    m->users = views::HyperLogLog::FromRegisters(p.precision, std::move(p.registers));
   }
 };
 }  // namespace footfall::engine
@@ -274,19 +224,12 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   const engine::Dataset<Copy> unique =
       raw.Map([](event::Event&& e) { return ToCopy(e); })
           .KeyBy([](const Copy& c) { return c.event_id; })
-          .CombineByKey([](Copy&& c) { return std::move(c); },
-                        [](Copy&& kept, Copy&& c) {
-                          const uint64_t copies = kept.copies + c.copies;
-                          if (!Kept(kept, c)) kept = std::move(c);
-                          kept.copies = copies;
-                          return std::move(kept);
-                        },
-                        [](Copy&& a, Copy&& b) {
-                          const uint64_t copies = a.copies + b.copies;
-                          if (!Kept(a, b)) a = std::move(b);
-                          a.copies = copies;
-                          return std::move(a);
-                        })
+          .ReduceByKey([](Copy&& a, Copy&& b) {
+            const uint64_t copies = a.copies + b.copies;
+            if (!Kept(a, b)) a = std::move(b);
+            a.copies = copies;
+            return std::move(a);
+          })
           .Map([](std::pair<std::string, Copy>&& p) { return std::move(p.second); })
           .Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
@@ -324,6 +267,10 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // 3. Per-hour metrics: the groups' folds, and events of no session folded one by one (the
   // per-event metrics are all they have); distinct users per hour exactly and by HyperLogLog.
   const auto event_folder = std::make_shared<const views::EventMetricsFolder>(flows);
+  const auto combine = [](views::BucketMetrics&& a, views::BucketMetrics&& b) {
+    a.Combine(b);
+    return std::move(a);
+  };
   const auto sessionless =
       unique.Filter([](const Copy& c) { return c.group.empty(); })
           .Map([](Copy&& c) {
@@ -335,18 +282,12 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                 event_folder->Fold(Decode(bytes), &m);
                 return std::move(m);
               },
-              [](views::BucketMetrics&& a, views::BucketMetrics&& b) {
-                a.Combine(b);
-                return std::move(a);
-              });
-  FOOTFALL_ASSIGN_OR_RETURN(
-      auto hourly, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hours); })
-                       .Union(sessionless)
-                       .ReduceByKey([](views::BucketMetrics&& a, views::BucketMetrics&& b) {
-                         a.Combine(b);
-                         return std::move(a);
-                       })
-                       .CollectOnLeader());
+              combine);
+  FOOTFALL_ASSIGN_OR_RETURN(auto hourly,
+                            analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hours); })
+                                .Union(sessionless)
+                                .ReduceByKey(combine)
+                                .CollectOnLeader());
   FOOTFALL_ASSIGN_OR_RETURN(
       auto users, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hour_users); })
                       .Distinct()

@@ -143,6 +143,8 @@ double RealAt(const QueryResult& r, size_t row, size_t column);
 // Text at (row, column); "(none)" for NULL.
 std::string KeyAt(const QueryResult& r, size_t row, size_t column);
 
+// Writes version and watermark (null before the first batch).
+void WriteVersion(JsonWriter& w, const RequestContext& c);
 // Writes version, watermark, exact_until and range.
 void WriteEnvelope(JsonWriter& w, const RequestContext& c, const TimeRange& range);
 void WriteValue(JsonWriter& w, const Value& v);

@@ -173,13 +173,7 @@ Result<std::string> MetaAnswer(const RequestContext& c, const http::Request& req
       auto body, Cached<std::string>(c, "meta", [&]() -> Result<std::string> {
         JsonWriter w;
         w.BeginObject();
-        w.Key("version").Int(c.info->version);
-        w.Key("watermark");
-        if (c.info->watermark >= 0) {
-          w.Int(c.info->watermark);
-        } else {
-          w.Null();
-        }
+        WriteVersion(w, c);
         w.Key("data_range").BeginObject();
         for (const auto& [key, t] :
              {std::pair{"from", c.info->first_event}, std::pair{"to", c.info->exact_until}}) {

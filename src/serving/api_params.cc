@@ -192,7 +192,7 @@ std::string KeyAt(const QueryResult& r, size_t row, size_t column) {
   return "(none)";
 }
 
-void WriteEnvelope(JsonWriter& w, const RequestContext& c, const TimeRange& range) {
+void WriteVersion(JsonWriter& w, const RequestContext& c) {
   w.Key("version").Int(c.info->version);
   w.Key("watermark");
   if (c.info->watermark >= 0) {
@@ -200,6 +200,10 @@ void WriteEnvelope(JsonWriter& w, const RequestContext& c, const TimeRange& rang
   } else {
     w.Null();
   }
+}
+
+void WriteEnvelope(JsonWriter& w, const RequestContext& c, const TimeRange& range) {
+  WriteVersion(w, c);
   w.Key("exact_until");
   if (c.info->exact_until) {
     w.String(FormatIso8601(*c.info->exact_until));

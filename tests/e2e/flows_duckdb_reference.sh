@@ -14,18 +14,7 @@ node "$HERE/flows_duckdb_reference.mjs" send "$COLLECTOR_URL"
 # A clean stop seals the active segment, so batch sees the case.
 stop_server "$COLLECTOR_PID"
 
-cat >"$WORK/flows.yaml" <<'YAML'
-flows:
-  - name: studio
-    schema: com.footfall/workflow_step
-    case: data.case_id
-    activity: data.activity
-    lifecycle: data.lifecycle
-    cost: data.cost
-    resource: data.resource
-    end_activities: [publish]
-YAML
-"$FOOTFALL" batch --data "$WORK/data" --config "$WORK/flows.yaml"
+"$FOOTFALL" batch --data "$WORK/data" --config "$HERE/studio_flow.yaml"
 
 for table in flow_activities flow_transitions flow_bottlenecks; do
   "$FOOTFALL" sql --data "$WORK/data" --format json "SELECT * FROM $table" >"$WORK/$table.json" ||

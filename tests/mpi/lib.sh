@@ -50,21 +50,10 @@ make_lake() {
     --app-id studio >/dev/null 2>&1
   # The smallest budget (16 MiB) split among 8 tasks per rank: 1 MiB each, so that every rank
   # spills even when four share the work.
-  cat >"$WORK/config.yaml" <<'YAML'
-batch:
-  memory_mb: 16
-enrich:
-  threads: 8
-flows:
-  - name: studio
-    schema: com.footfall/workflow_step
-    case: data.case_id
-    activity: data.activity
-    lifecycle: data.lifecycle
-    cost: data.cost
-    resource: data.resource
-    end_activities: [publish]
-YAML
+  {
+    printf 'batch:\n  memory_mb: 16\nenrich:\n  threads: 8\n'
+    cat "$(dirname "${BASH_SOURCE[0]}")/../e2e/studio_flow.yaml"
+  } >"$WORK/config.yaml"
   "$FOOTFALL" enrich --data "$dir" --config "$WORK/config.yaml" >/dev/null 2>&1
 }
 
