@@ -9,7 +9,11 @@
 // that counts more than i records. The CPU of the speed layer is the process's CPU time with it
 // minus a run of the same load without it.
 //
-//   speed_bench [--rates 1000,10000] [--seconds 10] [--sample-rate 1.0]
+// With --find-max, it then raises the rate by half a step at a time from the last given rate
+// while the run stays sustainable (every record acknowledged and seen, p99 within 1 s, the load
+// thread on schedule) and reports the highest sustainable rate.
+//
+//   speed_bench [--rates 1000,10000] [--seconds 10] [--sample-rate 1.0] [--find-max 1]
 //
 // The raw logs go to a temporary directory under $TMPDIR (default /tmp).
 #include <sys/resource.h>
@@ -51,6 +55,7 @@ struct RunResult {
   double wall_seconds = 0;
   std::vector<double> latencies_ms;  // empty without a speed layer
   uint64_t rejected = 0;
+  double behind_ms = 0;  // how late the load thread issued its last append
 };
 
 RunResult RunOnce(const std::string& dir, double rate, double seconds, bool with_speed,
@@ -109,10 +114,11 @@ RunResult RunOnce(const std::string& dir, double rate, double seconds, bool with
     probe = std::thread([&] {
       uint64_t next = 0;
       while (next < total) {
+        const bool last_pass = done;  // read before the count, so the last pass sees it all
         const uint64_t n = std::min<uint64_t>(layer->stats().records, total);
         const Clock::time_point now = Clock::now();
         for (; next < n; ++next) seen[next] = now;
-        if (done && next >= acked_count) break;
+        if (last_pass) break;
         std::this_thread::sleep_for(std::chrono::microseconds(100));
       }
     });
@@ -125,6 +131,9 @@ RunResult RunOnce(const std::string& dir, double rate, double seconds, bool with
     const Clock::time_point due =
         start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / rate));
     std::this_thread::sleep_until(due);
+    if (i + 1 == total) {
+      result.behind_ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+    }
     (*writer)->Append(std::move(records[i]), [&, i](const Status& s) {
       acked[i] = Clock::now();
       if (!s.ok()) {
@@ -136,9 +145,11 @@ RunResult RunOnce(const std::string& dir, double rate, double seconds, bool with
   }
   while (acked_count < total) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (layer) {
-    // Wait until the speed layer has everything (bounded: a stuck layer must not hang the run).
+    // Wait until the speed layer has every accepted record (bounded: a stuck layer must not hang
+    // the run). With refusals the record numbers no longer match and the rate is not sustained.
+    const uint64_t accepted = total - result.rejected;
     const Clock::time_point limit = Clock::now() + std::chrono::seconds(30);
-    while (layer->stats().records < total && Clock::now() < limit) {
+    while (layer->stats().records < accepted && Clock::now() < limit) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
@@ -175,6 +186,7 @@ int main(int argc, char** argv) {
   std::vector<double> rates = {1000, 10000};
   double seconds = 10;
   double sample_rate = 1.0;
+  bool find_max = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
@@ -187,29 +199,47 @@ int main(int argc, char** argv) {
       seconds = std::atof(value.c_str());
     } else if (flag == "--sample-rate") {
       sample_rate = std::atof(value.c_str());
+    } else if (flag == "--find-max") {
+      find_max = value != "0";
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
     }
   }
-  std::printf("%10s %8s %10s %10s %10s %10s %14s %12s\n", "events/s", "events", "p50 ms", "p99 ms",
-              "max ms", "unseen", "speed cpu %", "cpu/10k ev/s");
-  for (double rate : rates) {
+  std::printf("%10s %8s %10s %10s %10s %10s %10s %14s %12s\n", "events/s", "events", "p50 ms",
+              "p99 ms", "max ms", "unseen", "late ms", "speed cpu %", "cpu/10k ev/s");
+  // Runs one rate and says whether it was sustained.
+  const auto measure = [&](double rate) {
     TempDir base_dir;
     TempDir speed_dir;
     const RunResult base = RunOnce(base_dir.path(), rate, seconds, false, sample_rate);
     const RunResult with = RunOnce(speed_dir.path(), rate, seconds, true, sample_rate);
     const double speed_cpu = std::max(0.0, with.cpu_seconds - base.cpu_seconds);
     const double cpu_share = 100.0 * speed_cpu / with.wall_seconds;
-    std::printf("%10.0f %8llu %10.2f %10.2f %10.2f %10llu %13.1f%% %11.1f%%\n", rate,
+    const uint64_t unseen = with.events - with.latencies_ms.size();
+    const double p99 = Percentile(with.latencies_ms, 0.99);
+    std::printf("%10.0f %8llu %10.2f %10.2f %10.2f %10llu %10.0f %13.1f%% %11.1f%%\n", rate,
                 static_cast<unsigned long long>(with.events), Percentile(with.latencies_ms, 0.5),
-                Percentile(with.latencies_ms, 0.99), Percentile(with.latencies_ms, 1.0),
-                static_cast<unsigned long long>(with.events - with.latencies_ms.size()), cpu_share,
-                cpu_share * 10000.0 / rate);
+                p99, Percentile(with.latencies_ms, 1.0), static_cast<unsigned long long>(unseen),
+                with.behind_ms, cpu_share, cpu_share * 10000.0 / rate);
     if (with.rejected + base.rejected > 0) {
       std::printf("  (%llu appends refused)\n",
                   static_cast<unsigned long long>(with.rejected + base.rejected));
     }
+    std::fflush(stdout);
+    return with.rejected + base.rejected == 0 && unseen == 0 && p99 <= 1000 &&
+           with.behind_ms <= 1000;
+  };
+  double sustained = 0;
+  bool last_sustained = false;
+  for (double rate : rates) {
+    last_sustained = measure(rate);
+    if (last_sustained) sustained = std::max(sustained, rate);
+  }
+  if (find_max && last_sustained) {
+    for (double rate = rates.back() * 1.5; measure(rate); rate *= 1.5) sustained = rate;
+    std::printf("highest sustained rate: %.0f events/s (the next step, 1.5x, was not)\n",
+                sustained);
   }
   return 0;
 }

@@ -29,7 +29,9 @@ struct EnrichArgs {
 };
 int Enrich(const pipeline::Config& config, const EnrichArgs& args);
 int Sql(const pipeline::Config& config, const std::string& query, const std::string& format);
-int ShowStatus(const pipeline::Config& config, const std::string& format);
+// `live`: also count the raw log past the watermark with a speed layer of this process (when
+// `speed.enabled`), as `run` would show it live.
+int ShowStatus(const pipeline::Config& config, const std::string& format, bool live);
 
 struct GenArgs {
   uint64_t events = 10000;

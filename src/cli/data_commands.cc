@@ -4,17 +4,26 @@
 
 #include "base/log.h"
 #include "cli/commands.h"
+#include "cli/live_status.h"
 #include "pipeline/batch.h"
 #include "pipeline/enrich_job.h"
 #include "pipeline/gen.h"
 #include "pipeline/status.h"
 #include "serving/format.h"
 #include "serving/query.h"
+#include "speed/speed_layer.h"
 #ifdef FOOTFALL_HAVE_MPI
 #include "engine/mpi_executor.h"
 #endif
 
 namespace footfall::cli {
+
+namespace {
+
+// Above this much raw log to count, `status` says why it takes a while.
+constexpr uint64_t kLiveNoteBytes = 64 << 20;
+
+}  // namespace
 
 int Fail(const std::string& command, const std::string& message) {
   std::cerr << "footfall " << command << ": " << message << "\n";
@@ -158,9 +167,25 @@ int Gen(const pipeline::Config& config, const GenArgs& args) {
   return kExitOk;
 }
 
-int ShowStatus(const pipeline::Config& config, const std::string& format) {
+int ShowStatus(const pipeline::Config& config, const std::string& format, bool live) {
   auto status = pipeline::ReadDataStatus(config.data_dir);
   if (!status.ok()) return Fail("status", status.status().ToString());
+  if (live) {
+    auto layer = OpenSpeedLayer(config, nullptr);
+    if (!layer.ok()) return Fail("status", "live section: " + layer.status().ToString());
+    if (*layer) {
+      const uint64_t tail = status->lag_bytes + status->active_bytes;
+      if (tail > kLiveNoteBytes) {
+        std::fprintf(stderr,
+                     "footfall status: counting %.0f MiB of raw log past the watermark "
+                     "for the live section (--no-live skips it)\n",
+                     static_cast<double>(tail) / (1 << 20));
+      }
+      const Status caught_up = (*layer)->CatchUp();
+      if (!caught_up.ok()) return Fail("status", "live section: " + caught_up.ToString());
+      AddLiveSection(**layer, &*status);
+    }
+  }
   std::cout << (format == "json" ? pipeline::DataStatusJson(*status) + "\n"
                                  : pipeline::DataStatusText(*status));
   return kExitOk;

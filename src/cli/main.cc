@@ -111,6 +111,9 @@ int Main(int argc, char** argv) {
   std::string status_format = "text";
   status->add_option("--format", status_format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
+  bool status_no_live = false;
+  status->add_flag("--no-live", status_no_live,
+                   "Skip the live section (counting the raw log past the watermark)");
   AddCommon(status, &common);
 
   auto* config_cmd = app.add_subcommand("config", "Configuration helpers");
@@ -156,7 +159,7 @@ int Main(int argc, char** argv) {
     return Gen(config, gen_args);
   }
   if (raw_log->parsed()) return Raw(config, raw_args);
-  if (status->parsed()) return ShowStatus(config, status_format);
+  if (status->parsed()) return ShowStatus(config, status_format, !status_no_live);
   if (enrich->parsed()) return Enrich(config, enrich_args);
   return kExitUsage;
 }

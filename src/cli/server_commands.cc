@@ -1,16 +1,15 @@
 // The commands that run servers until SIGINT/SIGTERM: collect, serve, run.
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <memory>
 #include <thread>
 
 #include "base/log.h"
 #include "base/time.h"
 #include "cli/commands.h"
+#include "cli/live_status.h"
 #include "cli/signals.h"
 #include "collector/collector.h"
 #include "http/server.h"
@@ -21,7 +20,6 @@
 #include "rawlog/segment.h"
 #include "serving/api.h"
 #include "serving/dashboard.h"
-#include "serving/live_source.h"
 #include "speed/speed_layer.h"
 
 namespace footfall::cli {
@@ -118,18 +116,9 @@ std::string SelfPath() {
 // thread; null when `speed.enabled` is off.
 Result<std::unique_ptr<speed::SpeedLayer>> StartSpeedLayer(const pipeline::Config& config,
                                                            const rawlog::LogWriter* writer) {
-  if (!config.speed_enabled) return std::unique_ptr<speed::SpeedLayer>();
-  speed::SpeedOptions options;
-  options.data_dir = config.data_dir;
-  options.sample_rate = config.speed_sample_rate;
-  options.enrich = config.enrich;
-  options.schemas_dir = config.schemas_dir;
-  options.web = pipeline::WebModelOptionsFrom(config);
-  options.flows = config.flows;
-  options.writer = writer;
   FOOTFALL_ASSIGN_OR_RETURN(std::unique_ptr<speed::SpeedLayer> layer,
-                            speed::SpeedLayer::Open(std::move(options)));
-  layer->Start();
+                            OpenSpeedLayer(config, writer));
+  if (layer) layer->Start();
   return layer;
 }
 
@@ -174,27 +163,8 @@ std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* liv
   if (!status.ok()) return "{\"error\":\"" + status.status().message() + "\"}";
   if (log != nullptr) status->components.push_back(CollectorComponent(*log));
   if (live != nullptr) {
-    const serving::LiveSnapshot snap =
-        live->Snapshot(status->watermark_segment, std::numeric_limits<Micros>::min(),
-                       std::numeric_limits<Micros>::max());
-    views::BucketMetrics total;
-    for (const auto& [minute, metrics] : snap.minutes) total.Combine(metrics);
-    const speed::SpeedStats stats = live->stats();
-    const auto scaled = [&](int64_t n) {
-      return static_cast<int64_t>(std::llround(serving::ScaledCount(n, snap.sample_rate)));
-    };
-    pipeline::DataStatus::Live l;
-    l.sample_rate = snap.sample_rate;
-    l.since_segment = snap.since_segment;
-    l.position = stats.position;
-    l.events = scaled(total.events);
-    l.page_views = scaled(total.page_views);
-    l.sessions = scaled(total.sessions_started);
-    l.users = static_cast<int64_t>(std::llround(total.users.Estimate() / snap.sample_rate));
-    l.lag_ms = snap.lag_ms;
-    l.bad_rows = stats.bad_rows;
-    status->live = l;
-    status->components.push_back(SpeedComponent(*live, snap.lag_ms));
+    AddLiveSection(*live, &*status);
+    status->components.push_back(SpeedComponent(*live, status->live->lag_ms));
   }
   if (scheduler != nullptr) status->components.push_back(BatchComponent(*scheduler));
   return pipeline::DataStatusJson(*status);

@@ -192,7 +192,9 @@ struct Enricher::Impl {
   std::unordered_map<std::string, UaFields, TransparentHash, std::equal_to<>> ua_cache;
   Stats stats;
 
-  void EnrichPayload(const rawlog::CollectorPayload& payload, EnrichOutput* out);
+  void EnrichPayload(const rawlog::CollectorPayload& payload, const ItemFilter& keep,
+                     EnrichOutput* out);
+  std::string SampleKey(const rawlog::CollectorPayload& payload, const AdaptedItem& item);
   void EnrichItem(const rawlog::CollectorPayload& payload, const AdaptedItem& item,
                   EnrichOutput* out);
   std::string DerivedEventId(const rawlog::CollectorPayload& payload, size_t index);
@@ -646,11 +648,40 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
   if (config.fingerprint) e.event_fingerprint = Fingerprint(item.params);
 }
 
-void Enricher::Impl::EnrichPayload(const rawlog::CollectorPayload& payload, EnrichOutput* out) {
+// As EnrichItem fills domain_userid, network_userid (cookie < nuid < tnuid) and event_id.
+std::string Enricher::Impl::SampleKey(const rawlog::CollectorPayload& payload,
+                                      const AdaptedItem& item) {
+  const std::string* duid = nullptr;
+  const std::string* nuid = nullptr;
+  const std::string* tnuid = nullptr;
+  const std::string* eid = nullptr;
+  for (const auto& [name, value] : item.params) {
+    const std::string** slot = name == "duid"    ? &duid
+                               : name == "nuid"  ? &nuid
+                               : name == "tnuid" ? &tnuid
+                               : name == "eid"   ? &eid
+                                                 : nullptr;
+    if (slot != nullptr && *slot == nullptr) *slot = &value;
+  }
+  if (duid != nullptr && !duid->empty()) return *duid;
+  const std::string& network = tnuid != nullptr  ? *tnuid
+                               : nuid != nullptr ? *nuid
+                                                 : payload.network_userid;
+  if (!network.empty()) return network;
+  if (eid == nullptr) return DerivedEventId(payload, item.index);
+  std::string id = *eid;
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return id;
+}
+
+void Enricher::Impl::EnrichPayload(const rawlog::CollectorPayload& payload, const ItemFilter& keep,
+                                   EnrichOutput* out) {
   items.clear();
   encoded_payload.clear();
   Adapt(payload, parser, &items, &out->bad_rows);
-  for (const AdaptedItem& item : items) EnrichItem(payload, item, out);
+  for (const AdaptedItem& item : items) {
+    if (!keep || keep(SampleKey(payload, item))) EnrichItem(payload, item, out);
+  }
 }
 
 Enricher::Enricher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -681,10 +712,14 @@ Result<Enricher> Enricher::Create(EnrichConfig config, const iglu::SchemaRegistr
 }
 
 void Enricher::Enrich(const rawlog::CollectorPayload& payload, EnrichOutput* out) {
-  impl_->EnrichPayload(payload, out);
+  impl_->EnrichPayload(payload, {}, out);
 }
 
 void Enricher::EnrichRecord(std::string_view record, EnrichOutput* out) {
+  EnrichRecord(record, {}, out);
+}
+
+void Enricher::EnrichRecord(std::string_view record, const ItemFilter& keep, EnrichOutput* out) {
   auto payload = rawlog::DecodePayload(record);
   if (!payload.ok()) {
     out->bad_rows.push_back(
@@ -694,7 +729,7 @@ void Enricher::EnrichRecord(std::string_view record, EnrichOutput* out) {
                "base64:" + Base64Encode(record, Base64Alphabet::kUrlSafe)});
     return;
   }
-  impl_->EnrichPayload(*payload, out);
+  impl_->EnrichPayload(*payload, keep, out);
 }
 
 const EnrichConfig& Enricher::config() const { return impl_->config; }

@@ -9,6 +9,7 @@
 // yields exactly one of the two: a bad item never rejects the others.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,13 @@ class Enricher {
   // Decodes one raw-log record and enriches it; an undecodable record becomes a
   // collector_payload_format_violation bad row.
   void EnrichRecord(std::string_view record, EnrichOutput* out);
+
+  // Decides, before the costly work, whether an item is enriched at all, from the key its event
+  // would be sampled by: the domain_userid, else the network_userid, else the event id — the
+  // values the event would get (views::UserKey, then event_id). Skipped items yield neither an
+  // event nor a bad row. For the speed layer's sampling.
+  using ItemFilter = std::function<bool(std::string_view sample_key)>;
+  void EnrichRecord(std::string_view record, const ItemFilter& keep, EnrichOutput* out);
 
   const EnrichConfig& config() const;
 

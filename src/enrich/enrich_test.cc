@@ -463,6 +463,51 @@ TEST(Enrich, PostBatchWithQueryParametersWinning) {
   EXPECT_NE(out.events[0].event_id, out.events[1].event_id);
 }
 
+// The filter sees, for every item, the key its event would be sampled by (domain_userid, else
+// network_userid by cookie < nuid < tnuid, else the event id as enrichment sets it), and skipped
+// items yield nothing.
+TEST(Enrich, ItemFilterSeesTheEventsSampleKey) {
+  auto p = Post(R"({"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",)"
+                R"("data":[{"e":"pv","duid":"d1","nuid":"n1"},)"
+                R"({"e":"pv","duid":"","nuid":"n2","tnuid":"t2"},)"
+                R"({"e":"pv","nuid":"n3"},)"
+                R"({"e":"pv"},)"
+                R"({"e":"pv","duid":"skip-me"},)"
+                R"({"e":"zz","duid":"skip-me"},)"
+                R"({"e":"pv","duid":"","eid":"AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE"}]})");
+  p.network_userid = "";
+  rawlog::CollectorPayload with_cookie = p;
+  with_cookie.network_userid = "cookie";
+  Enricher enricher = Make();
+  for (const rawlog::CollectorPayload& payload : {p, with_cookie}) {
+    std::vector<std::string> keys;
+    EnrichOutput out;
+    enricher.EnrichRecord(
+        rawlog::EncodePayload(payload),
+        [&](std::string_view key) {
+          keys.emplace_back(key);
+          return key != "skip-me";
+        },
+        &out);
+    ASSERT_TRUE(out.bad_rows.empty()) << Messages(out);
+    ASSERT_EQ(keys.size(), 7u);
+    ASSERT_EQ(out.events.size(), 5u);
+    EXPECT_EQ(keys[0], "d1");
+    EXPECT_EQ(keys[1], "t2");
+    EXPECT_EQ(keys[2], "n3");
+    EXPECT_EQ(keys[3], payload.network_userid.empty() ? out.events[3].event_id : "cookie");
+    EXPECT_EQ(keys[6],
+              payload.network_userid.empty() ? "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" : "cookie");
+    // Kept items are the events, in order, each with the key it was decided by.
+    const std::vector<size_t> kept = {0, 1, 2, 3, 6};
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const event::Event& e = out.events[i];
+      const std::string& user = e.domain_userid.empty() ? e.network_userid : e.domain_userid;
+      EXPECT_EQ(user.empty() ? e.event_id : user, keys[kept[i]]) << i;
+    }
+  }
+}
+
 TEST(Enrich, OneBadItemDoesNotSpoilTheBatch) {
   const auto out = Enrich(
       Post(R"({"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",)"

@@ -36,7 +36,10 @@ Result<DataStatus> ReadDataStatus(const std::string& data_dir) {
     }
   }
   for (const auto& seg : segments) {
-    s.lag_segments += seg.sealed && static_cast<int64_t>(seg.number) > s.watermark_segment;
+    if (seg.sealed && static_cast<int64_t>(seg.number) > s.watermark_segment) {
+      ++s.lag_segments;
+      s.lag_bytes += seg.size;
+    }
   }
   return s;
 }
@@ -71,6 +74,7 @@ std::string DataStatusJson(const DataStatus& s) {
       .Int(s.bad_rows)
       .EndObject();
   w.Key("lag_segments").Int(static_cast<int64_t>(s.lag_segments));
+  w.Key("lag_bytes").Int(static_cast<int64_t>(s.lag_bytes));
   w.Key("live");
   if (!s.live) {
     w.Null();
@@ -128,8 +132,10 @@ std::string DataStatusText(const DataStatus& s) {
                   static_cast<long long>(s.bad_rows));
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "lag             %llu sealed segments not yet in a version\n",
-                static_cast<unsigned long long>(s.lag_segments));
+  std::snprintf(buf, sizeof buf,
+                "lag             %llu sealed segments (%.1f MiB) not yet in a version\n",
+                static_cast<unsigned long long>(s.lag_segments),
+                static_cast<double>(s.lag_bytes) / (1 << 20));
   out += buf;
   if (s.live) {
     std::snprintf(buf, sizeof buf,

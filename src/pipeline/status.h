@@ -25,6 +25,7 @@ struct DataStatus {
   int64_t events = 0;
   int64_t bad_rows = 0;
   uint64_t lag_segments = 0;  // sealed segments past the watermark
+  uint64_t lag_bytes = 0;     // their bytes
 
   // The speed layer of the process reporting (footfall run / serve), when it runs one.
   struct Live {

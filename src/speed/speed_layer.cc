@@ -27,6 +27,10 @@ constexpr Micros kMicrosPerMinute = 60 * kMicrosPerSecond;
 // same HyperLogLog registers.
 constexpr uint64_t kSampleSeed = 0x5eed5a3b1e000001;
 
+uint64_t SampleHash(std::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), kSampleSeed);
+}
+
 Micros MinuteStart(Micros t) {
   // Callers pass the lowest Micros for "from the beginning"; flooring it would overflow.
   if (t < std::numeric_limits<Micros>::min() + kMicrosPerMinute) {
@@ -83,6 +87,7 @@ struct SpeedLayer::Impl {
   int64_t watermark = 0;
   Micros last_check = 0;      // SteadyNow() of the last look at CURRENT
   uint64_t sample_below = 0;  // keep an event when its sample hash is below this (rate < 1)
+  enrich::Enricher::ItemFilter sampled;  // SampleHash(key) < sample_below; empty: keep all
 
   // When sampling: each sampled user's counts over the segments held, per segment too (to take
   // a segment's share back out when it is dropped), and the sums the design effect needs.
@@ -166,6 +171,9 @@ Result<std::unique_ptr<SpeedLayer>> SpeedLayer::Open(SpeedOptions options) {
   impl->last_check = SteadyNow();
   if (options.sample_rate < 1.0) {
     impl->sample_below = static_cast<uint64_t>(std::ldexp(options.sample_rate, 64));
+    impl->sampled = [below = impl->sample_below](std::string_view key) {
+      return SampleHash(key) < below;
+    };
   }
   auto layer = std::unique_ptr<SpeedLayer>(new SpeedLayer(std::move(options), std::move(impl)));
   layer->held_after_ = watermark.second;
@@ -292,16 +300,15 @@ Result<size_t> SpeedLayer::Step(size_t max_records) {
     const auto segment = static_cast<int64_t>(record.position.segment);
     if (segment <= s.watermark) continue;
     s.out.clear();
-    s.enricher.EnrichRecord(record.body, &s.out);
+    // Items of users outside the sample are skipped before enrichment, so sampling saves the
+    // enrichment too; the events that come out are all sampled.
+    s.enricher.EnrichRecord(record.body, s.sampled, &s.out);
     bad_rows += s.out.bad_rows.size();
     for (const event::Event& e : s.out.events) {
       ++events;
       if (s.sample_below != 0) {
         const std::string& user = views::UserKey(e);
-        const std::string& key = user.empty() ? e.event_id : user;
-        const uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), kSampleSeed);
-        if (hash >= s.sample_below) continue;
-        s.CountUser(segment, hash, e.event == "page_view");
+        s.CountUser(segment, SampleHash(user.empty() ? e.event_id : user), e.event == "page_view");
       }
       ++sampled;
       newest = std::max(newest, e.collector_tstamp.value_or(0));

@@ -1,8 +1,9 @@
 // The speed layer: follows the raw log past the published batch version's watermark, enriches
 // each record with the same Enricher as batch, keeps the events of a sample of users (by a hash
-// of the user key), and folds them into per-minute BucketMetrics with the same MetricsFolder
-// definition the batch layer uses. Its state is keyed by (raw segment, minute): the raw position
-// is the seam with batch, so when a version with watermark W publishes, the state of segments
+// of the user key, decided before enrichment), and folds them into per-minute BucketMetrics with
+// the same MetricsFolder definition the batch layer uses. Its state is keyed by (raw segment,
+// minute): the raw position is the seam with batch, so when a version with watermark W publishes,
+// the state of segments
 // <= W is dropped (batch counts them now) and nothing is counted by both layers or by neither.
 //
 // Ownership and threads: SpeedLayer owns its tailer, Enricher, folder and state. Step() and
@@ -41,8 +42,9 @@ namespace footfall::speed {
 
 struct SpeedOptions {
   std::string data_dir = "footfall-data";
-  // Share of users whose events are kept, in (0, 1]. Every record is enriched either way (the
-  // user key comes out of enrichment); sampling bounds the state and the folding (docs/speed.md).
+  // Share of users whose events are kept, in (0, 1]. The decision is made from each item's raw
+  // user key before enrichment, so sampling saves the enrichment, the folding and the state
+  // (docs/speed.md).
   double sample_rate = 1.0;
   enrich::EnrichConfig enrich;
   std::string schemas_dir;  // as the enrich job's; empty: the built-in schemas
@@ -61,7 +63,7 @@ struct SpeedStats {
   int64_t watermark_segment = 0;  // of the newest version seen; 0 before the first
   int64_t version = 0;
   uint64_t records = 0;  // raw records read since start
-  uint64_t events = 0;   // enriched events
+  uint64_t events = 0;   // enriched events (only sampled users' are enriched)
   uint64_t sampled_events = 0;
   uint64_t bad_rows = 0;
   uint64_t corrupt_frames = 0;  // damaged frames the tailer skipped

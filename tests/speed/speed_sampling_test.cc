@@ -1,5 +1,5 @@
 // Sampling by user: the scaled counts of a 10 % sample fall within the error the speed layer
-// states for them, on a large stream.
+// states for them, on a large stream, and only the sample is enriched.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,6 +24,7 @@ struct Totals {
   int64_t events = 0, page_views = 0, sessions = 0;
   views::HyperLogLog users;
   serving::LiveSnapshot snap;
+  uint64_t enriched = 0;  // events the layer enriched
 };
 
 Totals FoldAll(const std::string& data, double rate) {
@@ -45,6 +46,7 @@ Totals FoldAll(const std::string& data, double rate) {
   EXPECT_EQ(stats.corrupt_frames, 0u);
   EXPECT_EQ(stats.bad_rows, 0u);
   EXPECT_GT(stats.records, 0u) << stats.position;
+  t.enriched = stats.events;
   t.snap =
       (*layer)->Snapshot(0, std::numeric_limits<Micros>::min(), std::numeric_limits<Micros>::max());
   for (const auto& [minute, m] : t.snap.minutes) {
@@ -81,6 +83,9 @@ TEST(SpeedSampling, TenPercentEstimatesAreWithinTheirStatedError) {
   const Totals sample = FoldAll(tmp.path(), 0.1);
   EXPECT_EQ(sample.snap.sample_rate, 0.1);
   EXPECT_GT(sample.snap.events_design_effect, 1.0);  // users have many events each
+  // Only the sampled users' items are enriched: the decision comes before enrichment.
+  EXPECT_EQ(all.enriched, kEvents);
+  EXPECT_EQ(sample.enriched, static_cast<uint64_t>(sample.events));
 
   ExpectWithin("events", sample.events, 0.1, sample.snap.events_design_effect, all.events);
   ExpectWithin("page views", sample.page_views, 0.1, sample.snap.page_views_design_effect,
