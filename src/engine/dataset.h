@@ -280,11 +280,13 @@ class CombineNode final : public ShuffleNode<std::pair<K, C>> {
           auto drain = [&] { table.Drain([&](const K& k, const C& c) { w.WriteKeyed(k, c); }); };
           auto create = [this](V&& v) { return create_(std::move(v)); };
           auto merge = [this](C& acc, V&& v) { acc = merge_value_(std::move(acc), std::move(v)); };
-          auto fn = [&](std::pair<K, V>&& kv) {
-            table.AddValue(std::move(kv.first), std::move(kv.second), create, merge);
+          auto adder = MakePrefetchingAdder<K, V>(table, [&](K&& k, uint64_t hash, V&& v) {
+            table.AddValue(std::move(k), hash, std::move(v), create, merge);
             if (table.full()) drain();
-          };
+          });
+          auto fn = [&](std::pair<K, V>&& kv) { adder.Add(std::move(kv)); };
           parent_->Compute(tc, tc.partition(), Emitter<std::pair<K, V>>(fn));
+          adder.Flush();
           drain();
           w.Finish();
         }));
@@ -294,10 +296,13 @@ class CombineNode final : public ShuffleNode<std::pair<K, C>> {
   void Compute(TaskContext& tc, size_t r, Emitter<std::pair<K, C>> emit) override {
     HashAggregator<K, C> table(tc, tc.memory_share());
     auto merge = [this](C& acc, C&& c) { acc = merge_combiners_(std::move(acc), std::move(c)); };
-    ReadPartition<std::pair<K, C>>(this->Data(data_), r, tc, [&](std::pair<K, C>&& kc) {
-      table.AddCombiner(std::move(kc.first), std::move(kc.second), merge);
+    auto adder = MakePrefetchingAdder<K, C>(table, [&](K&& k, uint64_t hash, C&& c) {
+      table.AddCombiner(std::move(k), hash, std::move(c), merge);
       if (table.full()) table.Spill();
     });
+    ReadPartition<std::pair<K, C>>(this->Data(data_), r, tc,
+                                   [&](std::pair<K, C>&& kc) { adder.Add(std::move(kc)); });
+    adder.Flush();
     table.FinishSorted(merge,
                        [&](K&& k, C&& c) { emit(std::pair<K, C>(std::move(k), std::move(c))); });
   }

@@ -6,16 +6,17 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "engine/context.h"
+#include "engine/flat_table.h"
 #include "engine/serializer.h"
 #include "engine/spill.h"
 
@@ -44,10 +45,16 @@ inline size_t PartitionOfHash(uint64_t hash, size_t partitions) {
   return static_cast<size_t>((static_cast<unsigned __int128>(hash) * partitions) >> 64);
 }
 
+// The hash a table probes by: any function of the key that is the same on every run; strings
+// skip the serialization.
 template <typename K>
-struct TableHash {
-  size_t operator()(const K& k) const { return StableHash(k, kTableSeed); }
-};
+uint64_t TableHash(const K& key) {
+  if constexpr (std::is_same_v<K, std::string>) {
+    return XXH3_64bits_withSeed(key.data(), key.size(), kTableSeed);
+  } else {
+    return StableHash(key, kTableSeed);
+  }
+}
 
 // One map task's output for one shuffle input, in the order written: chunks in memory
 // (one string of serialized records per reduce partition) or spilled (one run per reduce
@@ -437,6 +444,41 @@ class ExternalSorter {
   std::unique_ptr<RunWriter> writer_;
 };
 
+// Feeds (key, x) records to a HashAggregator a batch at a time, every lookup of a batch
+// prefetched before the first is made: a table larger than the caches is bound by the latency
+// of its misses, and this overlaps them. add(K&&, uint64_t hash, X&&) does the adding.
+template <typename K, typename X, typename Table, typename AddFn>
+class PrefetchingAdder {
+ public:
+  PrefetchingAdder(const Table& table, AddFn add) : table_(table), add_(std::move(add)) {
+    batch_.reserve(kBatch);
+  }
+
+  void Add(std::pair<K, X>&& record) {
+    hashes_[batch_.size()] = table_.Prefetch(record.first);
+    batch_.push_back(std::move(record));
+    if (batch_.size() == kBatch) Flush();
+  }
+  void Flush() {
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      add_(std::move(batch_[i].first), hashes_[i], std::move(batch_[i].second));
+    }
+    batch_.clear();
+  }
+
+ private:
+  static constexpr size_t kBatch = 16;
+  const Table& table_;
+  AddFn add_;
+  std::vector<std::pair<K, X>> batch_;
+  std::array<uint64_t, kBatch> hashes_;
+};
+
+template <typename K, typename X, typename Table, typename AddFn>
+PrefetchingAdder<K, X, Table, AddFn> MakePrefetchingAdder(const Table& table, AddFn add) {
+  return {table, std::move(add)};
+}
+
 template <typename K, typename C>
 struct KeyLess {
   bool operator()(const std::pair<K, C>& a, const std::pair<K, C>& b) const {
@@ -455,33 +497,47 @@ class HashAggregator {
   // Full: the caller drains or spills before adding more.
   bool full() const { return bytes() > share_; }
 
+  // The hash of `key` for the Add calls, starting to load where its lookup will read.
+  uint64_t Prefetch(const K& key) const {
+    const uint64_t hash = TableHash(key);
+    table_.Prefetch(hash);
+    return hash;
+  }
+
   // Merges `c` into the entry of `key` with merge(C&, C&&), or inserts it.
   template <typename Merge>
   void AddCombiner(K&& key, C&& c, Merge& merge) {
-    auto it = map_.find(key);
-    if (it == map_.end()) {
-      Insert(std::move(key), std::move(c));
+    AddCombiner(std::move(key), TableHash(key), std::move(c), merge);
+  }
+  template <typename Merge>
+  void AddCombiner(K&& key, uint64_t hash, C&& c, Merge& merge) {
+    auto [entry, inserted] =
+        table_.FindOrInsert(std::move(key), hash, [&] { return std::move(c); });
+    if (inserted) {
+      Inserted(entry);
     } else {
-      merge(it->second, std::move(c));
+      merge(entry.second, std::move(c));
       Updated();
     }
   }
   // With create(V&&) -> C and merge_value(C&, V&&).
   template <typename V, typename Create, typename MergeValue>
-  void AddValue(K&& key, V&& v, Create& create, MergeValue& merge_value) {
-    auto it = map_.find(key);
-    if (it == map_.end()) {
-      Insert(std::move(key), create(std::move(v)));
+  void AddValue(K&& key, uint64_t hash, V&& v, Create& create, MergeValue& merge_value) {
+    auto [entry, inserted] =
+        table_.FindOrInsert(std::move(key), hash, [&] { return create(std::move(v)); });
+    if (inserted) {
+      Inserted(entry);
     } else {
-      merge_value(it->second, std::move(v));
+      merge_value(entry.second, std::move(v));
       Updated();
     }
   }
 
-  // Hands every entry to fn(const K&, const C&) and empties the table.
+  // Hands every entry to fn(const K&, const C&), in the order they were inserted, and empties
+  // the table.
   template <typename F>
   void Drain(F&& fn) {
-    for (auto& [k, c] : map_) fn(k, c);
+    table_.ForEach([&](const std::pair<K, C>& e) { fn(e.first, e.second); });
     Clear();
   }
 
@@ -511,25 +567,23 @@ class HashAggregator {
   }
 
  private:
-  static constexpr uint64_t kNodeOverhead = 32;  // next pointer, cached hash, allocator header
+  uint64_t bytes() const { return bytes_ + table_.overhead_bytes(); }
 
-  uint64_t bytes() const { return bytes_ + map_.bucket_count() * sizeof(void*); }
-
-  void Insert(K&& key, C&& c) {
-    bytes_ += sizeof(std::pair<const K, C>) + kNodeOverhead + HeapBytes(key) + HeapBytes(c);
-    map_.emplace(std::move(key), std::move(c));
+  static uint64_t EntryBytes(const std::pair<K, C>& e) {
+    return sizeof(e) + HeapBytes(e.first) + HeapBytes(e.second);
+  }
+  void Inserted(const std::pair<K, C>& e) {
+    bytes_ += EntryBytes(e);
     Tick();
   }
   // A combiner that owns memory may grow when merged into; the estimate is redone after as
   // many updates as there are entries, which keeps the cost per update constant.
   void Updated() {
     if constexpr (!std::is_trivially_copyable_v<C>) {
-      if (++updates_ > map_.size() + 1024) {
+      if (++updates_ > table_.size() + 1024) {
         updates_ = 0;
         bytes_ = 0;
-        for (const auto& [k, c] : map_) {
-          bytes_ += sizeof(std::pair<const K, C>) + kNodeOverhead + HeapBytes(k) + HeapBytes(c);
-        }
+        table_.ForEach([&](const std::pair<K, C>& e) { bytes_ += EntryBytes(e); });
       }
     }
     Tick();
@@ -542,18 +596,18 @@ class HashAggregator {
   }
   // Sorts pointers to the entries, then moves each entry out once: combiners may be large.
   std::vector<std::pair<K, C>> SortedEntries() {
-    std::vector<std::pair<const K, C>*> order;
-    order.reserve(map_.size());
-    for (auto& entry : map_) order.push_back(&entry);
+    std::vector<std::pair<K, C>*> order;
+    order.reserve(table_.size());
+    table_.ForEach([&](std::pair<K, C>& e) { order.push_back(&e); });
     std::sort(order.begin(), order.end(),
               [](const auto* a, const auto* b) { return a->first < b->first; });
     std::vector<std::pair<K, C>> entries;
     entries.reserve(order.size());
-    for (auto* e : order) entries.emplace_back(e->first, std::move(e->second));
+    for (auto* e : order) entries.push_back(std::move(*e));
     return entries;
   }
   void Clear() {
-    std::unordered_map<K, C, TableHash<K>>().swap(map_);
+    table_.Clear();
     bytes_ = 0;
     updates_ = 0;
     accounted_.Set(0);
@@ -567,7 +621,7 @@ class HashAggregator {
   TaskContext& tc_;
   Accounted accounted_;
   uint64_t share_;
-  std::unordered_map<K, C, TableHash<K>> map_;
+  FlatTable<K, C> table_;
   uint64_t bytes_ = 0;
   uint64_t updates_ = 0;
   uint64_t ops_ = 0;
