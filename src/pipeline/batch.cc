@@ -92,7 +92,12 @@ Status LoadEvents(serving::VersionWriter& w, const std::vector<std::string>& eve
       if (std::holds_alternative<std::monostate>(v)) {
         row[c] = Value();
       } else if (const auto* s = std::get_if<std::string_view>(&v)) {
-        row[c] = Value(std::string(*s));
+        // Into the previous row's string when there is one: no allocation per value.
+        if (auto* held = std::get_if<std::string>(&row[c])) {
+          held->assign(*s);
+        } else {
+          row[c] = Value(std::string(*s));
+        }
       } else if (const auto* d = std::get_if<double>(&v)) {
         row[c] = Value(*d);
       } else if (const auto* b = std::get_if<bool>(&v)) {

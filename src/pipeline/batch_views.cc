@@ -65,9 +65,18 @@ Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
   return engine::ReadParquet<event::Event>(
       ctx, paths, columns,
       [indices](std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
+        // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
+        // them would be hundreds of megabytes written once and read once, out of the caches.
+        constexpr size_t kRowsAtOnce = 256;
+        size_t rows = 0;
+        for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
         std::vector<event::Event> events;
-        AppendEvents(cols, indices, &events);
-        for (event::Event& e : events) emit(std::move(e));
+        events.reserve(kRowsAtOnce);
+        for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
+          events.clear();
+          AppendEvents(cols, indices, &events, begin, begin + kRowsAtOnce);
+          for (event::Event& e : events) emit(std::move(e));
+        }
         return Status::Ok();
       },
       std::move(where));

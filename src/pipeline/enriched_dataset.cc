@@ -78,19 +78,21 @@ Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema,
 }
 
 void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
-                  std::vector<event::Event>* events) {
+                  std::vector<event::Event>* events, size_t begin, size_t end) {
   const auto fields = event::EventFields();
   size_t rows = 0;
   for (const auto& c : columns) rows = std::max(rows, c.size());
+  end = std::min(end, rows);
+  if (begin >= end) return;
   const size_t first = events->size();
-  events->resize(first + rows);
+  events->resize(first + (end - begin));
   size_t c = 0;
   for (size_t k = 0; k < fields.size(); ++k) {
     if (indices[k] < 0) continue;
     const parquet::ColumnVector& col = columns[c++];
     const event::Field& f = fields[k];
-    for (size_t r = 0; r < rows; ++r) {
-      event::Event& e = (*events)[first + r];
+    for (size_t r = begin; r < end; ++r) {
+      event::Event& e = (*events)[first + (r - begin)];
       if (col.IsNull(r)) continue;
       switch (f.type) {
         case event::FieldType::kString:

@@ -3,6 +3,7 @@
 // writes to data/enriched/ and what the batch views read back.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,8 +27,9 @@ void AppendEventColumns(std::span<const event::Event> events,
 Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema, const std::string& file);
 
 // Appends one event per row of `columns` (a row group read with the projection `indices`, in
-// registry order: columns[k] holds field k's values, or is absent when indices[k] is -1).
+// registry order: columns[k] holds field k's values, or is absent when indices[k] is -1), for
+// the rows [begin, end) (end is clamped to the row count).
 void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
-                  std::vector<event::Event>* events);
+                  std::vector<event::Event>* events, size_t begin = 0, size_t end = SIZE_MAX);
 
 }  // namespace footfall::pipeline
