@@ -504,11 +504,8 @@ class HashAggregator {
     return hash;
   }
 
-  // Merges `c` into the entry of `key` with merge(C&, C&&), or inserts it.
-  template <typename Merge>
-  void AddCombiner(K&& key, C&& c, Merge& merge) {
-    AddCombiner(std::move(key), TableHash(key), std::move(c), merge);
-  }
+  // Merges `c` into the entry of `key` (whose Prefetch() hash is `hash`) with merge(C&, C&&),
+  // or inserts it.
   template <typename Merge>
   void AddCombiner(K&& key, uint64_t hash, C&& c, Merge& merge) {
     auto [entry, inserted] =
