@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "base/random.h"
@@ -339,22 +340,36 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
               return a.session.domain_sessionid < b.session.domain_sessionid;
             });
 
+  // Users and pages are numbered once (interned), so that the distinct-user sets and the
+  // transitions hold integers; days and hours are keyed by their start. Rows come out in the
+  // order of their text keys, as sorted at the end.
+  std::unordered_map<std::string, uint32_t> user_numbers;
+  std::vector<UserRow> user_rows;
+  std::unordered_map<std::string, uint32_t> page_numbers;
+  std::vector<const std::string*> page_names;
+  const auto page_number = [&](const std::string& page) {
+    auto [it, fresh] = page_numbers.try_emplace(page, static_cast<uint32_t>(page_names.size()));
+    if (fresh) page_names.push_back(&it->first);
+    return it->second;
+  };
   struct Bucket {
     TrafficRow row;
-    std::set<std::string> users;
+    std::vector<uint32_t> users;  // sorted and made unique at the end
     double engaged = 0;
     int64_t bounces = 0;
   };
-  std::map<std::string, Bucket> days, hours;
+  std::map<int64_t, Bucket> days, hours;  // by day number, by hour start
   struct AcqAcc {
     AcquisitionRow row;
-    std::set<std::string> users;
+    std::vector<uint32_t> users;
   };
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, AcqAcc> acq;
-  std::map<std::string, UserRow> users;
-  std::map<std::pair<std::string, std::string>, std::vector<double>> transitions;
-  std::map<std::string, int64_t> paths;
-  std::map<std::string, int64_t> path_steps;
+  std::map<std::tuple<int64_t, std::string, std::string, std::string>, AcqAcc> acq;
+  const auto pair_key = [](uint32_t a, uint32_t b) { return uint64_t{a} << 32 | b; };
+  std::unordered_map<uint64_t, std::vector<double>> transitions;
+  struct PathCount {
+    int64_t sessions = 0, steps = 0;
+  };
+  std::unordered_map<std::string, PathCount> paths;
   // Per funnel: sessions reaching each step, times from the previous step, drop-offs.
   std::vector<std::vector<int64_t>> reached(options.funnels.size());
   std::vector<std::vector<std::vector<double>>> step_times(options.funnels.size());
@@ -365,34 +380,18 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
   }
 
   for (const auto& [hour, n] : events_per_hour) {
-    days[FormatDate(hour)].row.events += n;
-    hours[Hour(hour)].row.events += n;
+    days[DayNumber(hour)].row.events += n;
+    hours[HourStart(hour)].row.events += n;
   }
 
+  std::string path;
   for (SessionAnalysis& a : sessions) {
     const WebSessionRow& s = a.session;
-    const std::string user = s.domain_userid.empty() ? s.network_userid : s.domain_userid;
-    for (auto* b : {&days[FormatDate(s.start_tstamp)], &hours[Hour(s.start_tstamp)]}) {
-      ++b->row.sessions;
-      if (s.is_engaged) ++b->row.engaged_sessions;
-      if (s.page_views <= 1 && !s.is_engaged) ++b->bounces;
-      b->engaged += s.engaged_time_in_s;
-      b->users.insert(user);
-    }
-    for (const PageViewRow& pv : a.page_views) {
-      ++days[FormatDate(pv.start_tstamp)].row.page_views;
-      ++hours[Hour(pv.start_tstamp)].row.page_views;
-    }
-    AcqAcc& acc = acq[{FormatDate(s.start_tstamp), s.refr_medium, s.refr_source, s.mkt_campaign}];
-    ++acc.row.sessions;
-    acc.users.insert(user);
-    acc.row.page_views += s.page_views;
-    if (s.is_engaged) ++acc.row.engaged_sessions;
-    if (s.converted) ++acc.row.conversions;
-
-    auto [it, fresh] = users.try_emplace(user);
-    UserRow& u = it->second;
+    const std::string& user = s.domain_userid.empty() ? s.network_userid : s.domain_userid;
+    auto [number, fresh] = user_numbers.try_emplace(user, static_cast<uint32_t>(user_rows.size()));
+    const uint32_t user_number = number->second;
     if (fresh) {
+      UserRow& u = user_rows.emplace_back();
       u.user_key = user;
       u.first_seen = s.start_tstamp;
       u.first_landing_page = s.landing_page;
@@ -400,6 +399,26 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
       u.first_refr_source = s.refr_source;
       u.first_mkt_campaign = s.mkt_campaign;
     }
+    const int64_t day = DayNumber(s.start_tstamp);
+    for (auto* b : {&days[day], &hours[HourStart(s.start_tstamp)]}) {
+      ++b->row.sessions;
+      if (s.is_engaged) ++b->row.engaged_sessions;
+      if (s.page_views <= 1 && !s.is_engaged) ++b->bounces;
+      b->engaged += s.engaged_time_in_s;
+      b->users.push_back(user_number);
+    }
+    for (const PageViewRow& pv : a.page_views) {
+      ++days[DayNumber(pv.start_tstamp)].row.page_views;
+      ++hours[HourStart(pv.start_tstamp)].row.page_views;
+    }
+    AcqAcc& acc = acq[{day, s.refr_medium, s.refr_source, s.mkt_campaign}];
+    ++acc.row.sessions;
+    acc.users.push_back(user_number);
+    acc.row.page_views += s.page_views;
+    if (s.is_engaged) ++acc.row.engaged_sessions;
+    if (s.converted) ++acc.row.conversions;
+
+    UserRow& u = user_rows[user_number];
     u.last_seen = std::max(u.last_seen, s.end_tstamp);
     if (!s.user_id.empty()) u.user_id = s.user_id;  // sessions in time order: the latest wins
     ++u.sessions;
@@ -407,15 +426,19 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
     u.engaged_time_in_s += s.engaged_time_in_s;
 
     for (size_t i = 0; i + 1 < a.pages.size(); ++i) {
-      transitions[{a.pages[i], a.pages[i + 1]}].push_back(
+      transitions[pair_key(page_number(a.pages[i]), page_number(a.pages[i + 1]))].push_back(
           static_cast<double>(a.page_times[i + 1] - a.page_times[i]) / kMicrosPerSecond);
     }
     if (!a.pages.empty()) {
-      std::string path;
+      path.clear();
       const size_t n = std::min<size_t>(a.pages.size(), options.journey_steps);
-      for (size_t i = 0; i < n; ++i) path += (i ? " > " : "") + a.pages[i];
-      ++paths[path];
-      path_steps[path] = static_cast<int64_t>(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) path += " > ";
+        path += a.pages[i];
+      }
+      PathCount& c = paths[path];
+      ++c.sessions;
+      c.steps = static_cast<int64_t>(n);
     }
     for (size_t f = 0; f < a.funnels.size(); ++f) {
       const FunnelProgress& fp = a.funnels[f];
@@ -439,33 +462,53 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
               return a.start_tstamp != b.start_tstamp ? a.start_tstamp < b.start_tstamp
                                                       : a.page_view_id < b.page_view_id;
             });
-  const auto finish = [](std::map<std::string, Bucket>& buckets, std::vector<TrafficRow>* out) {
+  const auto distinct = [](std::vector<uint32_t>* users) {
+    std::sort(users->begin(), users->end());
+    return static_cast<int64_t>(std::unique(users->begin(), users->end()) - users->begin());
+  };
+  const auto finish = [&](std::map<int64_t, Bucket>& buckets, auto format,
+                          std::vector<TrafficRow>* out) {
     for (auto& [key, b] : buckets) {
-      b.row.bucket = key;
-      b.row.users = static_cast<int64_t>(b.users.size());
+      b.row.bucket = format(key);
+      b.row.users = distinct(&b.users);
       if (b.row.sessions > 0) {
         b.row.bounce_rate = static_cast<double>(b.bounces) / static_cast<double>(b.row.sessions);
         b.row.avg_engaged_time_in_s = b.engaged / static_cast<double>(b.row.sessions);
       }
       out->push_back(b.row);
     }
+    std::stable_sort(out->begin(), out->end(),
+                     [](const TrafficRow& x, const TrafficRow& y) { return x.bucket < y.bucket; });
   };
-  finish(days, &v.traffic_daily);
-  finish(hours, &v.traffic_hourly);
+  finish(
+      days, [](int64_t day) { return FormatDate(day * kMicrosPerDay); }, &v.traffic_daily);
+  finish(
+      hours, [](Micros hour) { return Hour(hour); }, &v.traffic_hourly);
   for (auto& [key, a] : acq) {
-    a.row.date = std::get<0>(key);
+    a.row.date = FormatDate(std::get<0>(key) * kMicrosPerDay);
     a.row.refr_medium = std::get<1>(key);
     a.row.refr_source = std::get<2>(key);
     a.row.mkt_campaign = std::get<3>(key);
-    a.row.users = static_cast<int64_t>(a.users.size());
+    a.row.users = distinct(&a.users);
     v.acquisition.push_back(a.row);
   }
-  for (auto& [key, u] : users) v.users.push_back(std::move(u));
+  std::stable_sort(v.acquisition.begin(), v.acquisition.end(),
+                   [](const AcquisitionRow& x, const AcquisitionRow& y) {
+                     return std::tie(x.date, x.refr_medium, x.refr_source, x.mkt_campaign) <
+                            std::tie(y.date, y.refr_medium, y.refr_source, y.mkt_campaign);
+                   });
+  std::sort(user_rows.begin(), user_rows.end(),
+            [](const UserRow& x, const UserRow& y) { return x.user_key < y.user_key; });
+  v.users = std::move(user_rows);
   for (auto& [key, gaps] : transitions) {
-    v.journey_transitions.push_back(
-        {key.first, key.second, static_cast<int64_t>(gaps.size()), PercentileCont(gaps, 0.5)});
+    v.journey_transitions.push_back({*page_names[key >> 32], *page_names[key & 0xffffffffu],
+                                     static_cast<int64_t>(gaps.size()), PercentileCont(gaps, 0.5)});
   }
-  for (const auto& [path, n] : paths) v.journey_paths.push_back({0, path, path_steps[path], n});
+  std::sort(v.journey_transitions.begin(), v.journey_transitions.end(),
+            [](const JourneyTransitionRow& x, const JourneyTransitionRow& y) {
+              return std::tie(x.from_page, x.to_page) < std::tie(y.from_page, y.to_page);
+            });
+  for (const auto& [p, c] : paths) v.journey_paths.push_back({0, p, c.steps, c.sessions});
   std::sort(v.journey_paths.begin(), v.journey_paths.end(),
             [](const JourneyPathRow& a, const JourneyPathRow& b) {
               return a.sessions != b.sessions ? a.sessions > b.sessions : a.path < b.path;
