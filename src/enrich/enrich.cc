@@ -175,6 +175,16 @@ std::string BadRowToJson(const BadRow& row) {
   return w.Take();
 }
 
+namespace {
+
+// An `eid` as the event's event_id: UUIDs are stored lower-case.
+std::string EventIdFromParam(std::string id) {
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return id;
+}
+
+}  // namespace
+
 struct Enricher::Impl {
   // Constant after Create.
   EnrichConfig config;
@@ -451,8 +461,7 @@ void Enricher::Impl::EnrichItem(const rawlog::CollectorPayload& payload, const A
 
   if (v[kParam_eid] != nullptr) {
     if (!IsUuid(*v[kParam_eid])) fail("eid", *v[kParam_eid], "a UUID");
-    e.event_id = *v[kParam_eid];
-    for (char& c : e.event_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    e.event_id = EventIdFromParam(*v[kParam_eid]);
   } else {
     e.event_id = DerivedEventId(payload, item.index);
   }
@@ -668,10 +677,7 @@ std::string Enricher::Impl::SampleKey(const rawlog::CollectorPayload& payload,
                                : nuid != nullptr ? *nuid
                                                  : payload.network_userid;
   if (!network.empty()) return network;
-  if (eid == nullptr) return DerivedEventId(payload, item.index);
-  std::string id = *eid;
-  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return id;
+  return eid != nullptr ? EventIdFromParam(*eid) : DerivedEventId(payload, item.index);
 }
 
 void Enricher::Impl::EnrichPayload(const rawlog::CollectorPayload& payload, const ItemFilter& keep,
