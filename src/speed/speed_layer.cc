@@ -276,7 +276,7 @@ Result<size_t> SpeedLayer::Step(size_t max_records) {
   FOOTFALL_RETURN_IF_ERROR(CheckWatermark(false));
   std::map<std::pair<int64_t, Micros>, views::BucketMetrics> local;
   size_t records = 0;
-  uint64_t events = 0, sampled = 0, bad_rows = 0, corrupt = 0;
+  uint64_t events = 0, bad_rows = 0, corrupt = 0;
   Micros newest = 0;
   bool caught_up = false;
   while (records < max_records) {
@@ -310,7 +310,6 @@ Result<size_t> SpeedLayer::Step(size_t max_records) {
         const std::string& user = views::UserKey(e);
         s.CountUser(segment, SampleHash(user.empty() ? e.event_id : user), e.event == "page_view");
       }
-      ++sampled;
       newest = std::max(newest, e.collector_tstamp.value_or(0));
       s.folder.Fold(e, &local[{segment, MinuteStart(views::MetricsTime(e))}]);
     }
@@ -326,7 +325,6 @@ Result<size_t> SpeedLayer::Step(size_t max_records) {
   }
   stats_.records += records;
   stats_.events += events;
-  stats_.sampled_events += sampled;
   stats_.bad_rows += bad_rows;
   stats_.corrupt_frames += corrupt;
   stats_.buckets = buckets_.size();

@@ -2,9 +2,9 @@
 // each record with the same Enricher as batch, keeps the events of a sample of users (by a hash
 // of the user key, decided before enrichment), and folds them into per-minute BucketMetrics with
 // the same MetricsFolder definition the batch layer uses. Its state is keyed by (raw segment,
-// minute): the raw position is the seam with batch, so when a version with watermark W publishes,
-// the state of segments
-// <= W is dropped (batch counts them now) and nothing is counted by both layers or by neither.
+// minute): the raw position is the seam with batch, so when a version with watermark W
+// publishes, the state of segments <= W is dropped (batch counts them now) and nothing is
+// counted by both layers or by neither.
 //
 // Ownership and threads: SpeedLayer owns its tailer, Enricher, folder and state. Step() and
 // CatchUp() are for one thread at a time (the owner's, or the background thread Start() runs);
@@ -64,7 +64,6 @@ struct SpeedStats {
   int64_t version = 0;
   uint64_t records = 0;  // raw records read since start
   uint64_t events = 0;   // enriched events (only sampled users' are enriched)
-  uint64_t sampled_events = 0;
   uint64_t bad_rows = 0;
   uint64_t corrupt_frames = 0;  // damaged frames the tailer skipped
   uint64_t buckets = 0;         // (segment, minute) buckets held
