@@ -639,7 +639,7 @@ class Dataset {
       if (pred(std::as_const(t))) out(std::move(t));
     });
   }
-  // f(T) returns a range (a vector, an optional...); each element becomes a record.
+  // f(T) returns a range (a vector, an array...); each element becomes a record.
   template <typename F>
   auto FlatMap(F f) const {
     using R = std::decay_t<std::invoke_result_t<const F&, T&&>>;

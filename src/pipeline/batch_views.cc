@@ -19,6 +19,7 @@
 #include "pipeline/enriched_dataset.h"
 #include "pipeline/event_serializer.h"
 #include "views/view_fields.h"
+#include "views/web_summary.h"
 
 // HyperLogLog crosses the engine's shuffles as its precision and registers; BucketMetrics, an
 // aggregate, field by field with it.
@@ -201,6 +202,118 @@ class StepTimer {
   Micros last_ = NowMicros();
 };
 
+// The web summaries (views/web_summary.h) from the analysed session groups: each table's
+// partials reduced by key on the engine, and only the merged results gathered, to rank 0.
+Status SummarizeOnEngine(const engine::Dataset<GroupOutput>& analysed,
+                         std::span<const std::pair<Micros, int64_t>> events_per_hour,
+                         const views::WebModelOptions& web, views::WebViews* out) {
+  using views::SessionFacts;
+  const auto facts = analysed
+                         .FlatMap([](GroupOutput&& g) {
+                           std::vector<SessionFacts> f;
+                           f.reserve(g.sessions.size());
+                           for (const SessionAnalysis& a : g.sessions) {
+                             f.push_back(views::FactsOf(a));
+                           }
+                           return f;
+                         })
+                         .Cache();
+  const auto merge = [](auto&& a, auto&& b) {
+    a.Merge(b);
+    return std::move(a);
+  };
+  const auto add = [](int64_t a, int64_t b) { return a + b; };
+  // Distinct (key, user) pairs counted per key.
+  const auto distinct_users = [&add](auto pairs) {
+    return pairs.Distinct()
+        .Map([](auto&& ku) { return std::make_pair(std::move(ku.first), int64_t{1}); })
+        .ReduceByKey(add)
+        .CollectOnLeader();
+  };
+  const auto as_map = [](auto pairs) {
+    using Pair = typename decltype(pairs)::value_type;
+    return std::map<typename Pair::first_type, typename Pair::second_type>(
+        std::make_move_iterator(pairs.begin()), std::make_move_iterator(pairs.end()));
+  };
+
+  FOOTFALL_ASSIGN_OR_RETURN(auto traffic,
+                            facts.FlatMap([](SessionFacts&& s) { return views::TrafficOf(s); })
+                                .ReduceByKey(merge)
+                                .CollectOnLeader());
+  FOOTFALL_ASSIGN_OR_RETURN(
+      auto traffic_users,
+      distinct_users(facts.FlatMap([](SessionFacts&& s) { return views::TrafficUsersOf(s); })));
+  auto buckets = as_map(std::move(traffic));
+  for (const auto& [hour, n] : events_per_hour) {
+    for (auto& [key, p] : views::TrafficOfEvents(hour, n)) {
+      auto [it, fresh] = buckets.try_emplace(key, p);
+      if (!fresh) it->second.Merge(p);
+    }
+  }
+  const auto traffic_user_counts = as_map(std::move(traffic_users));
+  out->traffic_daily = views::FinishTraffic(false, buckets, traffic_user_counts);
+  out->traffic_hourly = views::FinishTraffic(true, buckets, traffic_user_counts);
+
+  FOOTFALL_ASSIGN_OR_RETURN(auto acquisition,
+                            facts.Map([](SessionFacts&& s) { return views::AcquisitionOf(s); })
+                                .ReduceByKey(merge)
+                                .CollectOnLeader());
+  FOOTFALL_ASSIGN_OR_RETURN(auto acquisition_users, distinct_users(facts.Map([](SessionFacts&& s) {
+                              return std::make_pair(views::AcquisitionOf(s).first,
+                                                    std::move(s.user));
+                            })));
+  out->acquisition = views::FinishAcquisition(as_map(std::move(acquisition)),
+                                              as_map(std::move(acquisition_users)));
+
+  FOOTFALL_ASSIGN_OR_RETURN(auto users, facts.Map([](SessionFacts&& s) { return views::UserOf(s); })
+                                            .ReduceByKey(merge)
+                                            .CollectOnLeader());
+  std::sort(users.begin(), users.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, u] : users) out->users.push_back(views::FinishUser(key, u));
+
+  FOOTFALL_ASSIGN_OR_RETURN(out->journey_transitions,
+                            facts.FlatMap([](SessionFacts&& s) { return views::TransitionsOf(s); })
+                                .GroupByKey()
+                                .Map([](auto&& g) {
+                                  return views::FinishTransition(std::move(g.first),
+                                                                 std::move(g.second));
+                                })
+                                .CollectOnLeader());
+  std::sort(out->journey_transitions.begin(), out->journey_transitions.end(),
+            [](const views::JourneyTransitionRow& a, const views::JourneyTransitionRow& b) {
+              return std::tie(a.from_page, a.to_page) < std::tie(b.from_page, b.to_page);
+            });
+  FOOTFALL_ASSIGN_OR_RETURN(auto paths,
+                            facts
+                                .FlatMap([web](SessionFacts&& s) {
+                                  std::vector<std::pair<std::string, views::PathCount>> r;
+                                  if (auto p = views::PathOf(s, web)) r.push_back(std::move(*p));
+                                  return r;
+                                })
+                                .ReduceByKey(merge)
+                                .CollectOnLeader());
+  out->journey_paths = views::FinishPaths(std::move(paths));
+
+  FOOTFALL_ASSIGN_OR_RETURN(auto steps,
+                            facts.FlatMap([](SessionFacts&& s) { return views::FunnelStepsOf(s); })
+                                .GroupByKey()
+                                .CollectOnLeader());
+  FOOTFALL_ASSIGN_OR_RETURN(auto dropoffs,
+                            facts
+                                .FlatMap([web](SessionFacts&& s) {
+                                  std::vector<std::pair<views::FunnelDropoffKey, int64_t>> r;
+                                  for (auto& key : views::FunnelDropoffsOf(s, web)) {
+                                    r.emplace_back(std::move(key), 1);
+                                  }
+                                  return r;
+                                })
+                                .ReduceByKey(add)
+                                .CollectOnLeader());
+  views::FinishFunnels(web, as_map(std::move(steps)), as_map(std::move(dropoffs)), out);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
@@ -268,9 +381,33 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
             return AnalyzeGroup(g.first, events, web, flows);
           })
           .Cache();
-  FOOTFALL_ASSIGN_OR_RETURN(
-      std::vector<SessionAnalysis> sessions,
-      analysed.FlatMap([](GroupOutput&& g) { return std::move(g.sessions); }).CollectOnLeader());
+  FOOTFALL_ASSIGN_OR_RETURN(std::vector<SessionAnalysis> sessions,
+                            analysed
+                                .FlatMap([](GroupOutput&& g) {
+                                  // The rows only: the summaries come from the facts below.
+                                  for (SessionAnalysis& a : g.sessions) {
+                                    a.pages.clear();
+                                    a.page_times.clear();
+                                    a.funnels.clear();
+                                  }
+                                  return std::move(g.sessions);
+                                })
+                                .CollectOnLeader());
+  for (SessionAnalysis& a : sessions) {
+    for (views::PageViewRow& pv : a.page_views) out.web.page_views.push_back(std::move(pv));
+    out.web.sessions.push_back(std::move(a.session));
+  }
+  sessions = {};
+  std::sort(out.web.page_views.begin(), out.web.page_views.end(),
+            [](const views::PageViewRow& a, const views::PageViewRow& b) {
+              return std::tie(a.start_tstamp, a.page_view_id) <
+                     std::tie(b.start_tstamp, b.page_view_id);
+            });
+  std::sort(out.web.sessions.begin(), out.web.sessions.end(),
+            [](const views::WebSessionRow& a, const views::WebSessionRow& b) {
+              return std::tie(a.start_tstamp, a.domain_sessionid) <
+                     std::tie(b.start_tstamp, b.domain_sessionid);
+            });
   timer.Done("sessions");
 
   // 3. Per-hour metrics: the groups' folds, and events of no session folded one by one (the
@@ -332,7 +469,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     out.metrics_hourly.push_back(std::move(h));
   }
   timer.Done("metrics_hourly");
-  out.web = views::SummarizeWeb(std::move(sessions), events_per_hour, web);
+  FOOTFALL_RETURN_IF_ERROR(SummarizeOnEngine(analysed, events_per_hour, web, &out.web));
   timer.Done("web views");
 
   // 4. Flows: group each flow's steps by case, analyse each case.

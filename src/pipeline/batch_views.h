@@ -44,9 +44,10 @@ struct ComputedViews {
 };
 
 // The deduplicated events are cached by the engine (in memory within its budget, spilled to
-// disk beyond it) and never held in memory at once; the results of the per-session and per-case
-// analyses are gathered and summarized in memory, on rank 0 alone under MPI (the other ranks
-// return the counts and empty views: only rank 0 publishes).
+// disk beyond it) and never held in memory at once. The web summaries (users, traffic,
+// acquisition, journeys, funnels) are reduced by key on the engine and only their rows gathered;
+// the page view and session rows and the flow cases are gathered. Results go to rank 0 alone
+// under MPI (the other ranks return the counts and empty views: only rank 0 publishes).
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
                                    const views::WebModelOptions& web,
                                    const std::vector<views::FlowSpec>& flows,

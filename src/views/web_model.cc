@@ -12,6 +12,7 @@
 
 #include "base/random.h"
 #include "views/flow.h"
+#include "views/web_summary.h"
 
 namespace footfall::views {
 namespace {
@@ -55,9 +56,6 @@ bool IsIdSegment(std::string_view seg) {
   }
   return seg.size() == 36 && IsUuid(std::string(seg));
 }
-
-// The hour an instant falls in: "2026-11-26T09:00:00Z".
-std::string Hour(Micros t) { return FormatIso8601(t).substr(0, 13) + ":00:00Z"; }
 
 }  // namespace
 
@@ -334,209 +332,61 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
   WebViews v;
   std::sort(sessions.begin(), sessions.end(),
             [](const SessionAnalysis& a, const SessionAnalysis& b) {
-              if (a.session.start_tstamp != b.session.start_tstamp) {
-                return a.session.start_tstamp < b.session.start_tstamp;
-              }
-              return a.session.domain_sessionid < b.session.domain_sessionid;
+              return std::tie(a.session.start_tstamp, a.session.domain_sessionid) <
+                     std::tie(b.session.start_tstamp, b.session.domain_sessionid);
             });
-
-  // Users and pages are numbered once (interned), so that the distinct-user sets and the
-  // transitions hold integers; days and hours are keyed by their start. Rows come out in the
-  // order of their text keys, as sorted at the end.
-  std::unordered_map<std::string, uint32_t> user_numbers;
-  std::vector<UserRow> user_rows;
-  std::unordered_map<std::string, uint32_t> page_numbers;
-  std::vector<const std::string*> page_names;
-  const auto page_number = [&](const std::string& page) {
-    auto [it, fresh] = page_numbers.try_emplace(page, static_cast<uint32_t>(page_names.size()));
-    if (fresh) page_names.push_back(&it->first);
-    return it->second;
+  // The partials of web_summary.h, merged in maps.
+  const auto merge = [](auto& map, auto&& key, const auto& partial) {
+    auto [it, fresh] = map.try_emplace(std::move(key), partial);
+    if (!fresh) it->second.Merge(partial);
   };
-  struct Bucket {
-    TrafficRow row;
-    std::vector<uint32_t> users;  // sorted and made unique at the end
-    double engaged = 0;
-    int64_t bounces = 0;
-  };
-  std::map<int64_t, Bucket> days, hours;  // by day number, by hour start
-  struct AcqAcc {
-    AcquisitionRow row;
-    std::vector<uint32_t> users;
-  };
-  std::map<std::tuple<int64_t, std::string, std::string, std::string>, AcqAcc> acq;
-  const auto pair_key = [](uint32_t a, uint32_t b) { return uint64_t{a} << 32 | b; };
-  std::unordered_map<uint64_t, std::vector<double>> transitions;
-  struct PathCount {
-    int64_t sessions = 0, steps = 0;
-  };
-  std::unordered_map<std::string, PathCount> paths;
-  // Per funnel: sessions reaching each step, times from the previous step, drop-offs.
-  std::vector<std::vector<int64_t>> reached(options.funnels.size());
-  std::vector<std::vector<std::vector<double>>> step_times(options.funnels.size());
-  std::vector<std::map<std::pair<int64_t, std::string>, int64_t>> dropoffs(options.funnels.size());
-  for (size_t f = 0; f < options.funnels.size(); ++f) {
-    reached[f].assign(options.funnels[f].steps.size(), 0);
-    step_times[f].resize(options.funnels[f].steps.size());
-  }
-
+  std::map<TrafficKey, TrafficPartial> traffic;
+  std::set<std::pair<TrafficKey, std::string>> traffic_users;
+  std::map<AcquisitionKey, AcquisitionPartial> acquisition;
+  std::set<std::pair<AcquisitionKey, std::string>> acquisition_users;
+  std::map<std::string, UserPartial> users;
+  std::map<std::pair<std::string, std::string>, std::vector<double>> transitions;
+  std::map<std::string, PathCount> paths;
+  std::map<FunnelStepKey, std::vector<double>> funnel_steps;
+  std::map<FunnelDropoffKey, int64_t> dropoffs;
   for (const auto& [hour, n] : events_per_hour) {
-    days[DayNumber(hour)].row.events += n;
-    hours[HourStart(hour)].row.events += n;
+    for (auto& [key, p] : TrafficOfEvents(hour, n)) merge(traffic, key, p);
   }
-
-  std::string path;
   for (SessionAnalysis& a : sessions) {
-    const WebSessionRow& s = a.session;
-    const std::string& user = s.domain_userid.empty() ? s.network_userid : s.domain_userid;
-    auto [number, fresh] = user_numbers.try_emplace(user, static_cast<uint32_t>(user_rows.size()));
-    const uint32_t user_number = number->second;
-    if (fresh) {
-      UserRow& u = user_rows.emplace_back();
-      u.user_key = user;
-      u.first_seen = s.start_tstamp;
-      u.first_landing_page = s.landing_page;
-      u.first_refr_medium = s.refr_medium;
-      u.first_refr_source = s.refr_source;
-      u.first_mkt_campaign = s.mkt_campaign;
-    }
-    const int64_t day = DayNumber(s.start_tstamp);
-    for (auto* b : {&days[day], &hours[HourStart(s.start_tstamp)]}) {
-      ++b->row.sessions;
-      if (s.is_engaged) ++b->row.engaged_sessions;
-      if (s.page_views <= 1 && !s.is_engaged) ++b->bounces;
-      b->engaged += s.engaged_time_in_s;
-      b->users.push_back(user_number);
-    }
-    for (const PageViewRow& pv : a.page_views) {
-      ++days[DayNumber(pv.start_tstamp)].row.page_views;
-      ++hours[HourStart(pv.start_tstamp)].row.page_views;
-    }
-    AcqAcc& acc = acq[{day, s.refr_medium, s.refr_source, s.mkt_campaign}];
-    ++acc.row.sessions;
-    acc.users.push_back(user_number);
-    acc.row.page_views += s.page_views;
-    if (s.is_engaged) ++acc.row.engaged_sessions;
-    if (s.converted) ++acc.row.conversions;
-
-    UserRow& u = user_rows[user_number];
-    u.last_seen = std::max(u.last_seen, s.end_tstamp);
-    if (!s.user_id.empty()) u.user_id = s.user_id;  // sessions in time order: the latest wins
-    ++u.sessions;
-    u.page_views += s.page_views;
-    u.engaged_time_in_s += s.engaged_time_in_s;
-
-    for (size_t i = 0; i + 1 < a.pages.size(); ++i) {
-      transitions[pair_key(page_number(a.pages[i]), page_number(a.pages[i + 1]))].push_back(
-          static_cast<double>(a.page_times[i + 1] - a.page_times[i]) / kMicrosPerSecond);
-    }
-    if (!a.pages.empty()) {
-      path.clear();
-      const size_t n = std::min<size_t>(a.pages.size(), options.journey_steps);
-      for (size_t i = 0; i < n; ++i) {
-        if (i > 0) path += " > ";
-        path += a.pages[i];
-      }
-      PathCount& c = paths[path];
-      ++c.sessions;
-      c.steps = static_cast<int64_t>(n);
-    }
-    for (size_t f = 0; f < a.funnels.size(); ++f) {
-      const FunnelProgress& fp = a.funnels[f];
-      for (int k = 0; k < fp.reached; ++k) {
-        ++reached[f][k];
-        if (k > 0) {
-          step_times[f][k].push_back(static_cast<double>(fp.times[k] - fp.times[k - 1]) /
-                                     kMicrosPerSecond);
-        }
-      }
-      if (fp.reached > 0 && static_cast<size_t>(fp.reached) < reached[f].size()) {
-        ++dropoffs[f][{fp.reached, fp.next_page.empty() ? "(exit)" : fp.next_page}];
-      }
-    }
+    const SessionFacts s = FactsOf(a);
+    for (auto& [key, p] : TrafficOf(s)) merge(traffic, key, p);
+    for (auto& ku : TrafficUsersOf(s)) traffic_users.insert(std::move(ku));
+    auto [acq_key, acq] = AcquisitionOf(s);
+    acquisition_users.emplace(acq_key, s.user);
+    merge(acquisition, acq_key, acq);
+    auto [user, u] = UserOf(s);
+    merge(users, user, u);
+    for (auto& [pages, gap] : TransitionsOf(s)) transitions[pages].push_back(gap);
+    if (auto path = PathOf(s, options)) merge(paths, path->first, path->second);
+    for (auto& [key, gap] : FunnelStepsOf(s)) funnel_steps[key].push_back(gap);
+    for (FunnelDropoffKey& key : FunnelDropoffsOf(s, options)) ++dropoffs[std::move(key)];
     for (PageViewRow& pv : a.page_views) v.page_views.push_back(std::move(pv));
     v.sessions.push_back(std::move(a.session));
   }
-
-  std::sort(v.page_views.begin(), v.page_views.end(),
-            [](const PageViewRow& a, const PageViewRow& b) {
-              return a.start_tstamp != b.start_tstamp ? a.start_tstamp < b.start_tstamp
-                                                      : a.page_view_id < b.page_view_id;
-            });
-  const auto distinct = [](std::vector<uint32_t>* users) {
-    std::sort(users->begin(), users->end());
-    return static_cast<int64_t>(std::unique(users->begin(), users->end()) - users->begin());
+  std::sort(
+      v.page_views.begin(), v.page_views.end(), [](const PageViewRow& a, const PageViewRow& b) {
+        return std::tie(a.start_tstamp, a.page_view_id) < std::tie(b.start_tstamp, b.page_view_id);
+      });
+  const auto count = [](const auto& pairs) {
+    std::map<std::decay_t<decltype(pairs.begin()->first)>, int64_t> counts;
+    for (const auto& [key, user] : pairs) ++counts[key];
+    return counts;
   };
-  const auto finish = [&](std::map<int64_t, Bucket>& buckets, auto format,
-                          std::vector<TrafficRow>* out) {
-    for (auto& [key, b] : buckets) {
-      b.row.bucket = format(key);
-      b.row.users = distinct(&b.users);
-      if (b.row.sessions > 0) {
-        b.row.bounce_rate = static_cast<double>(b.bounces) / static_cast<double>(b.row.sessions);
-        b.row.avg_engaged_time_in_s = b.engaged / static_cast<double>(b.row.sessions);
-      }
-      out->push_back(b.row);
-    }
-    std::stable_sort(out->begin(), out->end(),
-                     [](const TrafficRow& x, const TrafficRow& y) { return x.bucket < y.bucket; });
-  };
-  finish(
-      days, [](int64_t day) { return FormatDate(day * kMicrosPerDay); }, &v.traffic_daily);
-  finish(
-      hours, [](Micros hour) { return Hour(hour); }, &v.traffic_hourly);
-  for (auto& [key, a] : acq) {
-    a.row.date = FormatDate(std::get<0>(key) * kMicrosPerDay);
-    a.row.refr_medium = std::get<1>(key);
-    a.row.refr_source = std::get<2>(key);
-    a.row.mkt_campaign = std::get<3>(key);
-    a.row.users = distinct(&a.users);
-    v.acquisition.push_back(a.row);
+  const auto traffic_user_counts = count(traffic_users);
+  v.traffic_daily = FinishTraffic(false, traffic, traffic_user_counts);
+  v.traffic_hourly = FinishTraffic(true, traffic, traffic_user_counts);
+  v.acquisition = FinishAcquisition(acquisition, count(acquisition_users));
+  for (const auto& [key, u] : users) v.users.push_back(FinishUser(key, u));
+  for (auto& [pages, gaps] : transitions) {
+    v.journey_transitions.push_back(FinishTransition(pages, std::move(gaps)));
   }
-  std::stable_sort(v.acquisition.begin(), v.acquisition.end(),
-                   [](const AcquisitionRow& x, const AcquisitionRow& y) {
-                     return std::tie(x.date, x.refr_medium, x.refr_source, x.mkt_campaign) <
-                            std::tie(y.date, y.refr_medium, y.refr_source, y.mkt_campaign);
-                   });
-  std::sort(user_rows.begin(), user_rows.end(),
-            [](const UserRow& x, const UserRow& y) { return x.user_key < y.user_key; });
-  v.users = std::move(user_rows);
-  for (auto& [key, gaps] : transitions) {
-    v.journey_transitions.push_back({*page_names[key >> 32], *page_names[key & 0xffffffffu],
-                                     static_cast<int64_t>(gaps.size()), PercentileCont(gaps, 0.5)});
-  }
-  std::sort(v.journey_transitions.begin(), v.journey_transitions.end(),
-            [](const JourneyTransitionRow& x, const JourneyTransitionRow& y) {
-              return std::tie(x.from_page, x.to_page) < std::tie(y.from_page, y.to_page);
-            });
-  for (const auto& [p, c] : paths) v.journey_paths.push_back({0, p, c.steps, c.sessions});
-  std::sort(v.journey_paths.begin(), v.journey_paths.end(),
-            [](const JourneyPathRow& a, const JourneyPathRow& b) {
-              return a.sessions != b.sessions ? a.sessions > b.sessions : a.path < b.path;
-            });
-  for (size_t i = 0; i < v.journey_paths.size(); ++i)
-    v.journey_paths[i].rank = static_cast<int64_t>(i + 1);
-  for (size_t f = 0; f < options.funnels.size(); ++f) {
-    const FunnelSpec& spec = options.funnels[f];
-    for (size_t k = 0; k < spec.steps.size(); ++k) {
-      FunnelStepRow r;
-      r.funnel = spec.name;
-      r.step = static_cast<int64_t>(k + 1);
-      r.step_name =
-          spec.steps[k].name.empty() ? "step " + std::to_string(k + 1) : spec.steps[k].name;
-      r.sessions = reached[f][k];
-      const auto ratio = [](int64_t a, int64_t b) {
-        return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
-      };
-      r.conversion_from_previous = k == 0 ? 1.0 : ratio(reached[f][k], reached[f][k - 1]);
-      r.conversion_from_start = ratio(reached[f][k], reached[f][0]);
-      r.time_from_previous_p50_s = PercentileCont(step_times[f][k], 0.5);
-      r.time_from_previous_p90_s = PercentileCont(step_times[f][k], 0.9);
-      v.funnel_steps.push_back(std::move(r));
-    }
-    for (const auto& [key, n] : dropoffs[f]) {
-      v.funnel_dropoffs.push_back({spec.name, key.first, key.second, n});
-    }
-  }
+  v.journey_paths = FinishPaths({paths.begin(), paths.end()});
+  FinishFunnels(options, std::move(funnel_steps), dropoffs, &v);
   return v;
 }
 

@@ -3,7 +3,8 @@
 // definitions (PROTOCOL.md; docs/views.md defines every column).
 //
 // AnalyzeSession is the per-session function (a group of events of one session, in time order);
-// the Summarize* functions fold sessions into the other tables. BuildWebViews runs them all in
+// SummarizeWeb folds sessions into the other tables with the keyed partials of web_summary.h
+// (which the batch reduces on the dataflow engine instead). BuildWebViews runs them all in
 // memory in a fixed order, so the same events always give the same rows.
 #pragma once
 
