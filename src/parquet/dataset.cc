@@ -612,6 +612,11 @@ struct DatasetWriter::Impl {
     return first;
   }
 
+  // The path of a new file `name` in `partition`, which must not exist, be staged or be open;
+  // creates the partition's directory.
+  Result<std::string> NewFilePath(std::string_view partition, std::string_view name) const;
+  // Adds `s`, whose file is closed at its staged path, with its partition and size.
+  Status Stage(Staged s);
   Status Load();
   Status RemoveDebris(const std::string& rel, const std::set<std::string>& referenced);
   Status DropOldVersions();
@@ -704,27 +709,52 @@ const std::string& DatasetWriter::dir() const { return impl_->dir; }
 const DatasetManifest& DatasetWriter::current() const { return impl_->current(); }
 size_t DatasetWriter::staged_files() const { return impl_->staged.size(); }
 
-Result<ParquetWriter> DatasetWriter::CreateFile(std::string_view partition, std::string_view name,
-                                                Schema schema, WriterOptions options) {
-  Impl& w = *impl_;
+Result<std::string> DatasetWriter::Impl::NewFilePath(std::string_view partition,
+                                                     std::string_view name) const {
   FOOTFALL_RETURN_IF_ERROR(ValidatePartition(partition));
   FOOTFALL_RETURN_IF_ERROR(ValidateFileName(name));
   const std::string path =
       partition.empty() ? std::string(name) : std::string(partition) + "/" + std::string(name);
-  if (w.Retained(path)) {
-    return Status(StatusCode::kAlreadyExists, "dataset " + w.dir + " already has a file " + path +
-                                                  "; files are never rewritten");
+  if (Retained(path)) {
+    return Status(StatusCode::kAlreadyExists,
+                  "dataset " + dir + " already has a file " + path + "; files are never rewritten");
   }
-  for (const Impl::Staged& s : w.staged) {
+  for (const Staged& s : staged) {
     if (s.file.path == path) {
-      return Status(StatusCode::kAlreadyExists, "dataset " + w.dir + ": " + path + " is staged");
+      return Status(StatusCode::kAlreadyExists, "dataset " + dir + ": " + path + " is staged");
     }
   }
-  const std::string staged_path = w.StagedPath(path);
-  if (w.open_files.count(staged_path) != 0) {
-    return Status(StatusCode::kAlreadyExists, "dataset " + w.dir + ": " + path + " is open");
+  if (open_files.count(StagedPath(path)) != 0) {
+    return Status(StatusCode::kAlreadyExists, "dataset " + dir + ": " + path + " is open");
   }
-  if (!partition.empty()) FOOTFALL_RETURN_IF_ERROR(MakeDirs(w.dir + "/" + std::string(partition)));
+  if (!partition.empty()) FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir + "/" + std::string(partition)));
+  return path;
+}
+
+Status DatasetWriter::Impl::Stage(Staged s) {
+  const size_t slash = s.file.path.rfind('/');
+  s.file.partition = slash == std::string::npos ? "" : s.file.path.substr(0, slash);
+  if (!staged.empty() && !(staged.front().schema == s.schema)) {
+    (void)Unlink(s.staged_path);
+    return InvalidArgument("dataset " + dir + ": " + s.file.path +
+                           " has another schema than the files staged before it");
+  }
+  struct stat st {};
+  if (::stat(s.staged_path.c_str(), &st) != 0) {
+    Status err = ErrnoError("stat " + s.staged_path);
+    (void)Unlink(s.staged_path);
+    return err;
+  }
+  s.file.bytes = static_cast<int64_t>(st.st_size);
+  staged.push_back(std::move(s));
+  return Status::Ok();
+}
+
+Result<ParquetWriter> DatasetWriter::CreateFile(std::string_view partition, std::string_view name,
+                                                Schema schema, WriterOptions options) {
+  Impl& w = *impl_;
+  FOOTFALL_ASSIGN_OR_RETURN(const std::string path, w.NewFilePath(partition, name));
+  const std::string staged_path = w.StagedPath(path);
   FOOTFALL_ASSIGN_OR_RETURN(
       ParquetWriter writer,
       ParquetWriter::Create(staged_path, std::move(schema), std::move(options)));
@@ -742,25 +772,28 @@ Status DatasetWriter::AddFile(ParquetWriter file, std::vector<std::string> input
   s.file.path = it->second;
   s.staged_path = it->first;
   w.open_files.erase(it);
-  const size_t slash = s.file.path.rfind('/');
-  s.file.partition = slash == std::string::npos ? "" : s.file.path.substr(0, slash);
   s.schema = file.schema();
-  if (!w.staged.empty() && !(w.staged.front().schema == s.schema)) {
-    return InvalidArgument("dataset " + w.dir + ": " + s.file.path +
-                           " has another schema than the files staged before it");
-  }
   FOOTFALL_RETURN_IF_ERROR(file.Close());
-  struct stat st {};
-  if (::stat(s.staged_path.c_str(), &st) != 0) {
-    Status err = ErrnoError("stat " + s.staged_path);
-    (void)Unlink(s.staged_path);
-    return err;
-  }
   s.file.rows = file.rows_written();
-  s.file.bytes = static_cast<int64_t>(st.st_size);
   s.file.inputs = std::move(inputs);
-  w.staged.push_back(std::move(s));
-  return Status::Ok();
+  return w.Stage(std::move(s));
+}
+
+Status DatasetWriter::AddWrittenFile(const std::string& file, std::string_view partition,
+                                     std::string_view name, std::vector<std::string> inputs) {
+  Impl& w = *impl_;
+  FOOTFALL_ASSIGN_OR_RETURN(const std::string path, w.NewFilePath(partition, name));
+  Impl::Staged s;
+  {
+    FOOTFALL_ASSIGN_OR_RETURN(ParquetReader reader, ParquetReader::Open(file));
+    s.schema = reader.schema();
+    s.file.rows = reader.num_rows();
+  }
+  s.file.path = path;
+  s.staged_path = w.StagedPath(path);
+  s.file.inputs = std::move(inputs);
+  FOOTFALL_RETURN_IF_ERROR(Rename(file, s.staged_path));
+  return w.Stage(std::move(s));
 }
 
 Result<int64_t> DatasetWriter::Commit(CommitOptions options) {

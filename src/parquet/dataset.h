@@ -160,6 +160,13 @@ class DatasetWriter {
   // of a version has the version's schema: kInvalidArgument when it differs from the other
   // staged files'.
   Status AddFile(ParquetWriter file, std::vector<std::string> inputs);
+  // Stages a whole Parquet file written by someone else (another thread, or another process of
+  // the same job, such as a rank under MPI): renames `file`, which must be on the dataset's
+  // filesystem, to the staging name of `partition`/`name` (as CreateFile names them). Its schema
+  // and rows come from its footer; a file that does not open is kCorruption and stays where it
+  // is.
+  Status AddWrittenFile(const std::string& file, std::string_view partition, std::string_view name,
+                        std::vector<std::string> inputs);
   size_t staged_files() const;
 
   // Publishes version N+1 (see above) and returns it. Without replace, the staged files' schema

@@ -139,6 +139,46 @@ TEST(DatasetTest, PublishAndReopen) {
   EXPECT_EQ(ListDatasetVersions(dir).value(), (std::vector<int64_t>{1, 2}));
 }
 
+// A file written outside the writer (as another rank of a job writes one) is staged by rename
+// and published like the writer's own; a file that is not Parquet is refused and left alone.
+TEST(DatasetTest, AddWrittenFileStagesAFileWrittenElsewhere) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("views");
+  const std::string outside = tmp.Sub("rows") + "/day.parquet";
+  ASSERT_TRUE(MakeDirs(tmp.Sub("rows")).ok());
+  {
+    auto f = ParquetWriter::Create(outside, EventSchema());
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_TRUE(f->Write(EventRows(7, 30)).ok());
+    ASSERT_TRUE(f->Close().ok());
+  }
+  const std::string junk = tmp.Sub("rows") + "/junk.parquet";
+  ASSERT_TRUE(WriteFileDurably(junk, "not parquet").ok());
+  {
+    auto w = DatasetWriter::Open(dir);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    const Status bad = w->AddWrittenFile(junk, "date=2026-11-27", "v1.parquet", {});
+    EXPECT_EQ(bad.code(), StatusCode::kCorruption) << bad.ToString();
+    EXPECT_TRUE(fs::exists(junk));
+    ASSERT_TRUE(w->AddWrittenFile(outside, "date=2026-11-26", "v1.parquet", {"run"}).ok());
+    EXPECT_FALSE(fs::exists(outside));
+    EXPECT_TRUE(ParquetFilesOnDisk(dir).empty());  // staged, not yet visible
+    EXPECT_EQ(w->AddWrittenFile(junk, "date=2026-11-26", "v1.parquet", {}).code(),
+              StatusCode::kAlreadyExists);
+    ASSERT_TRUE(w->Commit({.replace = true, .properties = {}}).ok());
+  }
+  auto ds = Dataset::Open(dir);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->schema(), EventSchema());
+  ASSERT_EQ(ds->files().size(), 1u);
+  EXPECT_EQ(ds->files()[0].path, "date=2026-11-26/v1.parquet");
+  EXPECT_EQ(ds->files()[0].rows, 30);
+  EXPECT_EQ(static_cast<int64_t>(fs::file_size(ds->PathOf(ds->files()[0]))), ds->files()[0].bytes);
+  auto cols = ds->OpenFile(ds->files()[0])->ReadAll();
+  ASSERT_TRUE(cols.ok());
+  EXPECT_EQ(*cols, EventRows(7, 30));
+}
+
 TEST(DatasetTest, UncommittedFilesAreInvisible) {
   TempDir tmp;
   const std::string dir = tmp.Sub("ds");

@@ -72,6 +72,14 @@ Result<std::map<std::pair<std::string, std::string>, int64_t>> CountBadRows(
   return counts;
 }
 
+// Removes the engine's day files of a run (what a failed run left, or what was published).
+Status RemoveRows(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (ec) return IoError("cannot remove " + dir + ": " + ec.message());
+  return Status::Ok();
+}
+
 // `events` are serialized (event_serializer.h), in time order.
 Status LoadEvents(serving::VersionWriter& w, const std::vector<std::string>& events) {
   std::vector<Column> columns;
@@ -208,6 +216,8 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
   const bool leader = ranks == nullptr || ranks->rank() == 0;
   const auto agree = [ranks](const Status& s) { return ranks == nullptr ? s : ranks->Agree(s); };
   std::optional<FileLock> lock;
+  // Where the engine writes page view and session rows by day, for rank 0 to publish.
+  const std::string rows_dir = data + "/tmp/rows";
   BatchReport report;
   EnrichJobReport enriched;
   FOOTFALL_RETURN_IF_ERROR(agree([&]() -> Status {
@@ -217,6 +227,8 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
         FileLock l,
         FileLock::TryAcquire(data + "/batch.lock", "a batch run is already going on in " + data));
     lock.emplace(std::move(l));
+    FOOTFALL_RETURN_IF_ERROR(RemoveRows(rows_dir));
+    FOOTFALL_RETURN_IF_ERROR(MakeDirs(rows_dir));
     EnrichJobOptions enrich = options.enrich;
     enrich.data_dir = data;
     enrich.progress = options.progress;
@@ -264,7 +276,7 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     engine::Context ctx(eo);
     if (enriched_dataset.ok()) {
       auto views = ComputeViews(ctx, *enriched_dataset, options.web, options.flows,
-                                options.events_table_cap);
+                                options.events_table_cap, rows_dir);
       // Every rank has finished its part before rank 0 commits anything.
       FOOTFALL_RETURN_IF_ERROR(agree(views.status()));
       computed = std::move(views).value();
@@ -299,8 +311,8 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
       report.durations.push_back({std::move(step), now - step_started});
       step_started = now;
     };
-    report.sessions = web.sessions.size();
-    report.page_views = web.page_views.size();
+    for (const DateFile& f : computed.session_files) report.sessions += f.rows;
+    for (const DateFile& f : computed.page_view_files) report.page_views += f.rows;
     for (const views::FlowViews& f : flows) report.flow_cases += f.cases.size();
     LogInfo("batch", "views of " + std::to_string(report.events) + " events (" +
                          std::to_string(report.duplicates) + " duplicates removed) computed in " +
@@ -308,7 +320,10 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     FOOTFALL_ASSIGN_OR_RETURN(auto bad_rows, CountBadRows(data + "/bad", enriched.config_hash));
     for (const auto& [key, n] : bad_rows) report.bad_rows += static_cast<uint64_t>(n);
 
-    std::vector<ViewTable> tables = WebViewTables(web);
+    // page_views and sessions are in the engine's day files; the other tables in memory.
+    const ViewTable by_day[] = {PageViewsTable({}), SessionsTable({})};
+    const std::vector<DateFile>* day_files[] = {&computed.page_view_files, &computed.session_files};
+    std::vector<ViewTable> tables = WebSummaryTables(web);
     for (ViewTable& t : FlowViewTables(flows)) tables.push_back(std::move(t));
     tables.push_back(MetricsHourlyTable(computed.metrics_hourly));
 
@@ -320,8 +335,18 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
         {"enrich_config", enriched.config_hash},
         {"view_config", ViewConfigHash(view_config_json)}};
     std::optional<ProgressBar> bar;
-    if (options.progress) bar.emplace("views", tables.size() + 2, "tables");
+    if (options.progress) bar.emplace("views", std::size(by_day) + tables.size() + 2, "tables");
     size_t done = 0;
+    std::vector<ViewTable> loaded_by_day;
+    for (size_t i = 0; i < std::size(by_day); ++i) {
+      const std::string dir = data + "/views/" + by_day[i].name;
+      FOOTFALL_RETURN_IF_ERROR(
+          PublishDateFiles(dir, by_day[i], *day_files[i], properties).status());
+      FOOTFALL_ASSIGN_OR_RETURN(parquet::Dataset published, parquet::Dataset::Open(dir));
+      loaded_by_day.push_back(DatasetTable(by_day[i], std::move(published)));
+      if (bar) bar->Update(++done, "Parquet: " + by_day[i].name);
+    }
+    FOOTFALL_RETURN_IF_ERROR(RemoveRows(rows_dir));
     for (const ViewTable& t : tables) {
       FOOTFALL_RETURN_IF_ERROR(
           WriteParquetVersion(data + "/views/" + t.name, t, properties).status());
@@ -334,6 +359,7 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
     FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, computed.recent_events));
     step_done("SQLite events table");
     if (bar) bar->Update(++done, "SQLite: events");
+    for (const ViewTable& t : loaded_by_day) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
     for (const ViewTable& t : tables) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));
     FOOTFALL_RETURN_IF_ERROR(LoadBadRows(*writer, bad_rows));
     step_done("SQLite views");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "base/file_lock.h"
@@ -114,10 +115,23 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM sessions"),
             static_cast<int64_t>(report->sessions));
   for (const char* view : {"page_views", "sessions", "flow_activities", "funnel_steps"}) {
-    const std::string dir = data + "/views/" + view + "/";
-    EXPECT_EQ(ReadWholeFile(dir + "v1.parquet").value(), ReadWholeFile(dir + "v2.parquet").value())
-        << view;
+    const std::string dir = data + "/views/" + view;
+    auto v1 = parquet::Dataset::OpenVersion(dir, 1);
+    auto v2 = parquet::Dataset::OpenVersion(dir, 2);
+    ASSERT_TRUE(v1.ok() && v2.ok()) << view;
+    ASSERT_EQ(v1->files().size(), v2->files().size()) << view;
+    for (size_t i = 0; i < v1->files().size(); ++i) {
+      EXPECT_EQ(v1->files()[i].partition, v2->files()[i].partition) << view;
+      EXPECT_EQ(ReadWholeFile(v1->PathOf(v1->files()[i])).value(),
+                ReadWholeFile(v2->PathOf(v2->files()[i])).value())
+          << view << " " << v2->files()[i].path;
+    }
   }
+  // page_views and sessions are partitioned by day, the other views one file each.
+  EXPECT_GT(parquet::Dataset::Open(data + "/views/page_views")->files().size(), 1u);
+  EXPECT_TRUE(
+      parquet::Dataset::Open(data + "/views/sessions")->files()[0].partition.starts_with("date="));
+  EXPECT_FALSE(std::filesystem::exists(data + "/tmp/rows"));  // the day files were moved
   EXPECT_EQ(report->durations.front().step, "enrich");
   EXPECT_GE(report->durations.size(), 8u);
 

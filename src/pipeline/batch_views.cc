@@ -18,6 +18,7 @@
 #include "event/fields.h"
 #include "pipeline/enriched_dataset.h"
 #include "pipeline/event_serializer.h"
+#include "pipeline/view_tables.h"
 #include "views/view_fields.h"
 #include "views/web_summary.h"
 
@@ -202,6 +203,28 @@ class StepTimer {
   Micros last_ = NowMicros();
 };
 
+// Groups `rows` (keyed by DayNumber) by day, orders each day's rows by `less`, and writes each
+// day as a Parquet file `prefix` + date + ".parquet" of table(rows), on the rank holding the
+// day. Returns the files in date order on rank 0 (nothing on the others).
+template <typename Row, typename Less, typename Table>
+Result<std::vector<DateFile>> WriteByDay(const engine::Dataset<std::pair<int64_t, Row>>& rows,
+                                         Less less, Table table, const std::string& prefix) {
+  FOOTFALL_ASSIGN_OR_RETURN(
+      std::vector<DateFile> files,
+      rows.GroupByKey(less)
+          .Map([table, prefix](std::pair<int64_t, std::vector<Row>>&& day) {
+            DateFile f;
+            f.date = FormatDate(day.first * kMicrosPerDay);
+            f.path = prefix + f.date + ".parquet";
+            f.rows = engine::ValueOrThrow(WriteParquetFile(f.path, table(day.second)));
+            return f;
+          })
+          .CollectOnLeader());
+  std::sort(files.begin(), files.end(),
+            [](const DateFile& a, const DateFile& b) { return a.date < b.date; });
+  return files;
+}
+
 // The web summaries (views/web_summary.h) from the analysed session groups: each table's
 // partials reduced by key on the engine, and only the merged results gathered, to rank 0.
 Status SummarizeOnEngine(const engine::Dataset<GroupOutput>& analysed,
@@ -319,7 +342,7 @@ Status SummarizeOnEngine(const engine::Dataset<GroupOutput>& analysed,
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
                                    const views::WebModelOptions& web,
                                    const std::vector<views::FlowSpec>& flows,
-                                   size_t recent_events_cap) {
+                                   size_t recent_events_cap, const std::string& rows_dir) {
   ComputedViews out;
   StepTimer timer(&out.durations);
   std::vector<std::string> paths;
@@ -381,33 +404,42 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
             return AnalyzeGroup(g.first, events, web, flows);
           })
           .Cache();
-  FOOTFALL_ASSIGN_OR_RETURN(std::vector<SessionAnalysis> sessions,
-                            analysed
-                                .FlatMap([](GroupOutput&& g) {
-                                  // The rows only: the summaries come from the facts below.
-                                  for (SessionAnalysis& a : g.sessions) {
-                                    a.pages.clear();
-                                    a.page_times.clear();
-                                    a.funnels.clear();
-                                  }
-                                  return std::move(g.sessions);
-                                })
-                                .CollectOnLeader());
-  for (SessionAnalysis& a : sessions) {
-    for (views::PageViewRow& pv : a.page_views) out.web.page_views.push_back(std::move(pv));
-    out.web.sessions.push_back(std::move(a.session));
-  }
-  sessions = {};
-  std::sort(out.web.page_views.begin(), out.web.page_views.end(),
-            [](const views::PageViewRow& a, const views::PageViewRow& b) {
-              return std::tie(a.start_tstamp, a.page_view_id) <
-                     std::tie(b.start_tstamp, b.page_view_id);
-            });
-  std::sort(out.web.sessions.begin(), out.web.sessions.end(),
-            [](const views::WebSessionRow& a, const views::WebSessionRow& b) {
-              return std::tie(a.start_tstamp, a.domain_sessionid) <
-                     std::tie(b.start_tstamp, b.domain_sessionid);
-            });
+  // Page view and session rows, never gathered: grouped by the day they start, each day in
+  // (start, id) order, written as one Parquet file per day by the rank that holds the day.
+  FOOTFALL_ASSIGN_OR_RETURN(
+      out.page_view_files,
+      WriteByDay<views::PageViewRow>(
+          analysed.FlatMap([](GroupOutput&& g) {
+            std::vector<std::pair<int64_t, views::PageViewRow>> rows;
+            for (SessionAnalysis& a : g.sessions) {
+              for (views::PageViewRow& pv : a.page_views) {
+                rows.emplace_back(DayNumber(pv.start_tstamp), std::move(pv));
+              }
+            }
+            return rows;
+          }),
+          [](const views::PageViewRow& a, const views::PageViewRow& b) {
+            return std::tie(a.start_tstamp, a.page_view_id, a.domain_sessionid) <
+                   std::tie(b.start_tstamp, b.page_view_id, b.domain_sessionid);
+          },
+          [](std::span<const views::PageViewRow> rows) { return PageViewsTable(rows); },
+          rows_dir + "/page_views-"));
+  FOOTFALL_ASSIGN_OR_RETURN(
+      out.session_files,
+      WriteByDay<views::WebSessionRow>(
+          analysed.FlatMap([](GroupOutput&& g) {
+            std::vector<std::pair<int64_t, views::WebSessionRow>> rows;
+            for (SessionAnalysis& a : g.sessions) {
+              rows.emplace_back(DayNumber(a.session.start_tstamp), std::move(a.session));
+            }
+            return rows;
+          }),
+          [](const views::WebSessionRow& a, const views::WebSessionRow& b) {
+            return std::tie(a.start_tstamp, a.domain_sessionid) <
+                   std::tie(b.start_tstamp, b.domain_sessionid);
+          },
+          [](std::span<const views::WebSessionRow> rows) { return SessionsTable(rows); },
+          rows_dir + "/sessions-"));
   timer.Done("sessions");
 
   // 3. Per-hour metrics: the groups' folds, and events of no session folded one by one (the

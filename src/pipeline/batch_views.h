@@ -16,6 +16,7 @@
 #include "event/event.h"
 #include "parquet/dataset.h"
 #include "pipeline/step_duration.h"
+#include "pipeline/view_tables.h"
 #include "views/bucket_metrics.h"
 #include "views/flow.h"
 #include "views/web_model.h"
@@ -31,7 +32,10 @@ struct MetricsHour {
 };
 
 struct ComputedViews {
+  // Every web view but page_views and sessions, whose rows are in the files below.
   views::WebViews web;
+  // page_views and sessions, one file per day (view_tables.h), in date order.
+  std::vector<DateFile> page_view_files, session_files;
   std::vector<MetricsHour> metrics_hourly;  // ascending hours, only hours with events
   std::vector<views::FlowViews> flows;      // one per flow spec, in config order
   uint64_t events = 0;                      // after deduplication
@@ -45,12 +49,14 @@ struct ComputedViews {
 
 // The deduplicated events are cached by the engine (in memory within its budget, spilled to
 // disk beyond it) and never held in memory at once. The web summaries (users, traffic,
-// acquisition, journeys, funnels) are reduced by key on the engine and only their rows gathered;
-// the page view and session rows and the flow cases are gathered. Results go to rank 0 alone
-// under MPI (the other ranks return the counts and empty views: only rank 0 publishes).
+// acquisition, journeys, funnels) are reduced by key on the engine and only their rows
+// gathered; page view and session rows are written by day, in parallel, as Parquet files in
+// `rows_dir` (on storage every rank sees), for rank 0 to publish; flow cases are gathered.
+// Results go to rank 0 alone under MPI (the other ranks return the counts and empty views:
+// only rank 0 publishes).
 Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset& enriched,
                                    const views::WebModelOptions& web,
                                    const std::vector<views::FlowSpec>& flows,
-                                   size_t recent_events_cap);
+                                   size_t recent_events_cap, const std::string& rows_dir);
 
 }  // namespace footfall::pipeline

@@ -67,81 +67,94 @@ serving::ColumnType SqliteType(CellType type) {
 
 }  // namespace
 
+ViewTable PageViewsTable(std::span<const views::PageViewRow> rows) {
+  return ViewTable{
+      "page_views",
+      {{"page_view_id", kT},
+       {"domain_sessionid", kT},
+       {"page_view_in_session_index", kI},
+       {"app_id", kT},
+       {"domain_userid", kT},
+       {"network_userid", kT},
+       {"page_url", kT},
+       {"page_urlhost", kT},
+       {"page_urlpath", kT},
+       {"page_title", kT},
+       {"start_tstamp", kTs},
+       {"end_tstamp", kTs},
+       {"engaged_time_in_s", kR},
+       {"absolute_time_in_s", kR},
+       {"vertical_percentage_scrolled", kR},
+       {"horizontal_percentage_scrolled", kR},
+       {"refr_medium", kT},
+       {"refr_source", kT},
+       {"mkt_medium", kT},
+       {"mkt_source", kT},
+       {"mkt_campaign", kT},
+       {"dvce_type", kT},
+       {"br_family", kT},
+       {"os_family", kT},
+       {"geo_country", kT}},
+      {{"start_tstamp"}, {"domain_sessionid"}, {"page_urlpath"}},
+      [rows](const RowSink& sink) -> Status {
+        Row r;
+        for (const views::PageViewRow& p : rows) {
+          r.Text(p.page_view_id).Text(p.domain_sessionid).Int(p.page_view_in_session_index);
+          r.Text(p.app_id).Text(p.domain_userid).Text(p.network_userid).Text(p.page_url);
+          r.Text(p.page_urlhost).Text(p.page_urlpath).Text(p.page_title);
+          r.Time(p.start_tstamp).Time(p.end_tstamp).Real(p.engaged_time_in_s);
+          r.Real(p.absolute_time_in_s).Real(p.vertical_percentage_scrolled);
+          r.Real(p.horizontal_percentage_scrolled).Text(p.refr_medium).Text(p.refr_source);
+          r.Text(p.mkt_medium).Text(p.mkt_source).Text(p.mkt_campaign).Text(p.dvce_type);
+          r.Text(p.br_family).Text(p.os_family).Text(p.geo_country);
+          FOOTFALL_RETURN_IF_ERROR(r.Emit(sink));
+        }
+        return Status::Ok();
+      }};
+}
+
+ViewTable SessionsTable(std::span<const views::WebSessionRow> rows) {
+  return ViewTable{
+      "sessions",
+      {{"domain_sessionid", kT},  {"sessionized_by", kT},  {"app_id", kT},
+       {"domain_userid", kT},     {"network_userid", kT},  {"user_id", kT},
+       {"start_tstamp", kTs},     {"end_tstamp", kTs},     {"duration_s", kR},
+       {"page_views", kI},        {"page_pings", kI},      {"events", kI},
+       {"struct_events", kI},     {"unstruct_events", kI}, {"transactions", kI},
+       {"engaged_time_in_s", kR}, {"is_engaged", kB},      {"landing_page", kT},
+       {"exit_page", kT},         {"refr_medium", kT},     {"refr_source", kT},
+       {"refr_term", kT},         {"mkt_medium", kT},      {"mkt_source", kT},
+       {"mkt_campaign", kT},      {"dvce_type", kT},       {"br_family", kT},
+       {"os_family", kT},         {"geo_country", kT},     {"converted", kB},
+       {"conversions", kT}},
+      {{"start_tstamp"}, {"domain_userid"}},
+      [rows](const RowSink& sink) -> Status {
+        Row r;
+        for (const views::WebSessionRow& s : rows) {
+          r.Text(s.domain_sessionid).Text(s.from_tracker ? "tracker" : "inactivity");
+          r.Text(s.app_id).Text(s.domain_userid).Text(s.network_userid).Text(s.user_id);
+          r.Time(s.start_tstamp).Time(s.end_tstamp);
+          r.Real(Seconds(s.end_tstamp - s.start_tstamp)).Int(s.page_views);
+          r.Int(s.page_pings).Int(s.events).Int(s.struct_events).Int(s.unstruct_events);
+          r.Int(s.transactions).Real(s.engaged_time_in_s).Bool(s.is_engaged);
+          r.Text(s.landing_page).Text(s.exit_page).Text(s.refr_medium);
+          r.Text(s.refr_source).Text(s.refr_term).Text(s.mkt_medium).Text(s.mkt_source);
+          r.Text(s.mkt_campaign).Text(s.dvce_type).Text(s.br_family).Text(s.os_family);
+          r.Text(s.geo_country).Bool(s.converted).Text(s.conversions);
+          FOOTFALL_RETURN_IF_ERROR(r.Emit(sink));
+        }
+        return Status::Ok();
+      }};
+}
+
 std::vector<ViewTable> WebViewTables(const views::WebViews& web) {
+  std::vector<ViewTable> t = {PageViewsTable(web.page_views), SessionsTable(web.sessions)};
+  for (ViewTable& s : WebSummaryTables(web)) t.push_back(std::move(s));
+  return t;
+}
+
+std::vector<ViewTable> WebSummaryTables(const views::WebViews& web) {
   std::vector<ViewTable> t;
-  t.push_back(
-      {"page_views",
-       {{"page_view_id", kT},
-        {"domain_sessionid", kT},
-        {"page_view_in_session_index", kI},
-        {"app_id", kT},
-        {"domain_userid", kT},
-        {"network_userid", kT},
-        {"page_url", kT},
-        {"page_urlhost", kT},
-        {"page_urlpath", kT},
-        {"page_title", kT},
-        {"start_tstamp", kTs},
-        {"end_tstamp", kTs},
-        {"engaged_time_in_s", kR},
-        {"absolute_time_in_s", kR},
-        {"vertical_percentage_scrolled", kR},
-        {"horizontal_percentage_scrolled", kR},
-        {"refr_medium", kT},
-        {"refr_source", kT},
-        {"mkt_medium", kT},
-        {"mkt_source", kT},
-        {"mkt_campaign", kT},
-        {"dvce_type", kT},
-        {"br_family", kT},
-        {"os_family", kT},
-        {"geo_country", kT}},
-       {{"start_tstamp"}, {"domain_sessionid"}, {"page_urlpath"}},
-       [&web](const RowSink& sink) -> Status {
-         Row r;
-         for (const views::PageViewRow& p : web.page_views) {
-           r.Text(p.page_view_id).Text(p.domain_sessionid).Int(p.page_view_in_session_index);
-           r.Text(p.app_id).Text(p.domain_userid).Text(p.network_userid).Text(p.page_url);
-           r.Text(p.page_urlhost).Text(p.page_urlpath).Text(p.page_title);
-           r.Time(p.start_tstamp).Time(p.end_tstamp).Real(p.engaged_time_in_s);
-           r.Real(p.absolute_time_in_s).Real(p.vertical_percentage_scrolled);
-           r.Real(p.horizontal_percentage_scrolled).Text(p.refr_medium).Text(p.refr_source);
-           r.Text(p.mkt_medium).Text(p.mkt_source).Text(p.mkt_campaign).Text(p.dvce_type);
-           r.Text(p.br_family).Text(p.os_family).Text(p.geo_country);
-           FOOTFALL_RETURN_IF_ERROR(r.Emit(sink));
-         }
-         return Status::Ok();
-       }});
-  t.push_back({"sessions",
-               {{"domain_sessionid", kT},  {"sessionized_by", kT},  {"app_id", kT},
-                {"domain_userid", kT},     {"network_userid", kT},  {"user_id", kT},
-                {"start_tstamp", kTs},     {"end_tstamp", kTs},     {"duration_s", kR},
-                {"page_views", kI},        {"page_pings", kI},      {"events", kI},
-                {"struct_events", kI},     {"unstruct_events", kI}, {"transactions", kI},
-                {"engaged_time_in_s", kR}, {"is_engaged", kB},      {"landing_page", kT},
-                {"exit_page", kT},         {"refr_medium", kT},     {"refr_source", kT},
-                {"refr_term", kT},         {"mkt_medium", kT},      {"mkt_source", kT},
-                {"mkt_campaign", kT},      {"dvce_type", kT},       {"br_family", kT},
-                {"os_family", kT},         {"geo_country", kT},     {"converted", kB},
-                {"conversions", kT}},
-               {{"start_tstamp"}, {"domain_userid"}},
-               [&web](const RowSink& sink) -> Status {
-                 Row r;
-                 for (const views::WebSessionRow& s : web.sessions) {
-                   r.Text(s.domain_sessionid).Text(s.from_tracker ? "tracker" : "inactivity");
-                   r.Text(s.app_id).Text(s.domain_userid).Text(s.network_userid).Text(s.user_id);
-                   r.Time(s.start_tstamp).Time(s.end_tstamp);
-                   r.Real(Seconds(s.end_tstamp - s.start_tstamp)).Int(s.page_views);
-                   r.Int(s.page_pings).Int(s.events).Int(s.struct_events).Int(s.unstruct_events);
-                   r.Int(s.transactions).Real(s.engaged_time_in_s).Bool(s.is_engaged);
-                   r.Text(s.landing_page).Text(s.exit_page).Text(s.refr_medium);
-                   r.Text(s.refr_source).Text(s.refr_term).Text(s.mkt_medium).Text(s.mkt_source);
-                   r.Text(s.mkt_campaign).Text(s.dvce_type).Text(s.br_family).Text(s.os_family);
-                   r.Text(s.geo_country).Bool(s.converted).Text(s.conversions);
-                   FOOTFALL_RETURN_IF_ERROR(r.Emit(sink));
-                 }
-                 return Status::Ok();
-               }});
   t.push_back({"users",
                {{"user_key", kT},
                 {"user_id", kT},
@@ -452,10 +465,8 @@ Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table) {
   return Status::Ok();
 }
 
-Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& table,
-                                    const std::map<std::string, std::string>& properties) {
+parquet::Schema ParquetSchema(const ViewTable& table) {
   parquet::Schema schema;
-  std::vector<parquet::ColumnVector> columns;
   for (const TableColumn& c : table.columns) {
     switch (c.type) {
       case CellType::kInt:
@@ -474,15 +485,17 @@ Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& tab
         schema.columns.push_back(parquet::ColumnSpec::Boolean(c.name, true));
         break;
     }
-    columns.emplace_back(schema.columns.back().type);
   }
-  parquet::DatasetWriterOptions options;
-  options.holder = "the batch run writing " + table.name;
-  options.keep_versions = 2;
-  FOOTFALL_ASSIGN_OR_RETURN(parquet::DatasetWriter dataset,
-                            parquet::DatasetWriter::Open(dir, options));
-  const std::string name = "v" + std::to_string(dataset.next_version()) + ".parquet";
-  FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetWriter file, dataset.CreateFile("", name, schema));
+  return schema;
+}
+
+namespace {
+
+// Writes every row of `table` into `file` (of ParquetSchema(table)), 64Ki rows per row group;
+// returns the rows written. The file stays open.
+Result<int64_t> WriteRows(const ViewTable& table, parquet::ParquetWriter& file) {
+  std::vector<parquet::ColumnVector> columns;
+  for (const parquet::ColumnSpec& c : file.schema().columns) columns.emplace_back(c.type);
   constexpr size_t kBatchRows = 64 * 1024;
   int64_t rows = 0;
   const auto flush = [&]() -> Status {
@@ -511,12 +524,102 @@ Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& tab
     return columns.front().size() >= kBatchRows ? flush() : Status::Ok();
   }));
   FOOTFALL_RETURN_IF_ERROR(flush());
-  FOOTFALL_RETURN_IF_ERROR(dataset.AddFile(std::move(file), {}));
+  return rows;
+}
+
+// The cell of `column` at `row` as ViewTable rows hold it.
+Value CellOf(const parquet::ColumnVector& column, CellType type, size_t row) {
+  if (column.IsNull(row)) return Value();
+  switch (type) {
+    case CellType::kInt:
+    case CellType::kTimestamp:
+      return Value(column.GetInt64(row));
+    case CellType::kBool:
+      return Value(static_cast<int64_t>(column.GetBool(row) ? 1 : 0));
+    case CellType::kReal:
+      return Value(column.GetDouble(row));
+    case CellType::kText:
+      return Value(std::string(column.GetBytes(row)));
+  }
+  return Value();
+}
+
+parquet::DatasetWriterOptions WriterOptionsFor(const ViewTable& table) {
+  parquet::DatasetWriterOptions options;
+  options.holder = "the batch run writing " + table.name;
+  options.keep_versions = 2;
+  return options;
+}
+
+Status CommitReplacing(parquet::DatasetWriter& dataset,
+                       const std::map<std::string, std::string>& properties) {
   parquet::CommitOptions commit;
   commit.replace = true;
   commit.properties = properties;
-  FOOTFALL_RETURN_IF_ERROR(dataset.Commit(commit).status());
+  return dataset.Commit(commit).status();
+}
+
+}  // namespace
+
+Result<int64_t> WriteParquetFile(const std::string& path, const ViewTable& table) {
+  FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetWriter file,
+                            parquet::ParquetWriter::Create(path, ParquetSchema(table)));
+  FOOTFALL_ASSIGN_OR_RETURN(const int64_t rows, WriteRows(table, file));
+  FOOTFALL_RETURN_IF_ERROR(file.Close());
   return rows;
+}
+
+Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& table,
+                                    const std::map<std::string, std::string>& properties) {
+  FOOTFALL_ASSIGN_OR_RETURN(parquet::DatasetWriter dataset,
+                            parquet::DatasetWriter::Open(dir, WriterOptionsFor(table)));
+  const std::string name = "v" + std::to_string(dataset.next_version()) + ".parquet";
+  FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetWriter file,
+                            dataset.CreateFile("", name, ParquetSchema(table)));
+  FOOTFALL_ASSIGN_OR_RETURN(const int64_t rows, WriteRows(table, file));
+  FOOTFALL_RETURN_IF_ERROR(dataset.AddFile(std::move(file), {}));
+  FOOTFALL_RETURN_IF_ERROR(CommitReplacing(dataset, properties));
+  return rows;
+}
+
+Result<int64_t> PublishDateFiles(const std::string& dir, const ViewTable& shape,
+                                 const std::vector<DateFile>& files,
+                                 const std::map<std::string, std::string>& properties) {
+  if (files.empty()) return WriteParquetVersion(dir, shape, properties);
+  FOOTFALL_ASSIGN_OR_RETURN(parquet::DatasetWriter dataset,
+                            parquet::DatasetWriter::Open(dir, WriterOptionsFor(shape)));
+  const std::string name = "v" + std::to_string(dataset.next_version()) + ".parquet";
+  int64_t rows = 0;
+  for (const DateFile& f : files) {
+    FOOTFALL_RETURN_IF_ERROR(dataset.AddWrittenFile(f.path, "date=" + f.date, name, {}));
+    rows += f.rows;
+  }
+  FOOTFALL_RETURN_IF_ERROR(CommitReplacing(dataset, properties));
+  return rows;
+}
+
+ViewTable DatasetTable(const ViewTable& shape, parquet::Dataset dataset) {
+  ViewTable t = shape;
+  t.rows = [columns = shape.columns, dataset = std::move(dataset)](const RowSink& sink) -> Status {
+    std::vector<std::string> names;
+    for (const TableColumn& c : columns) names.push_back(c.name);
+    std::vector<Value> row(columns.size());
+    for (const parquet::DatasetFile& f : dataset.files()) {
+      FOOTFALL_ASSIGN_OR_RETURN(parquet::ParquetReader reader, dataset.OpenFile(f));
+      FOOTFALL_ASSIGN_OR_RETURN(const std::vector<size_t> indices, reader.ColumnIndices(names));
+      for (size_t g = 0; g < reader.num_row_groups(); ++g) {
+        FOOTFALL_ASSIGN_OR_RETURN(const std::vector<parquet::ColumnVector> cols,
+                                  reader.ReadRowGroup(g, indices));
+        const size_t n = cols.empty() ? 0 : cols.front().size();
+        for (size_t r = 0; r < n; ++r) {
+          for (size_t c = 0; c < columns.size(); ++c) row[c] = CellOf(cols[c], columns[c].type, r);
+          FOOTFALL_RETURN_IF_ERROR(sink(row));
+        }
+      }
+    }
+    return Status::Ok();
+  };
+  return t;
 }
 
 }  // namespace footfall::pipeline

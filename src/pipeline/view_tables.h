@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "parquet/dataset.h"
 #include "serving/value.h"
 #include "serving/version_writer.h"
 #include "views/flow.h"
@@ -42,6 +43,11 @@ struct ViewTable {
 // The tables of the web model and of every flow (the flow tables hold every flow's rows, with a
 // `flow` column). They refer to `web` and `flows`, which must outlive them.
 std::vector<ViewTable> WebViewTables(const views::WebViews& web);
+// WebViewTables in parts: page_views and sessions over any rows (such as one day's), and the
+// summaries (users, traffic, acquisition, funnels, journeys).
+ViewTable PageViewsTable(std::span<const views::PageViewRow> rows);
+ViewTable SessionsTable(std::span<const views::WebSessionRow> rows);
+std::vector<ViewTable> WebSummaryTables(const views::WebViews& web);
 std::vector<ViewTable> FlowViewTables(const std::vector<views::FlowViews>& flows);
 
 struct MetricsHour;  // batch_views.h
@@ -56,5 +62,30 @@ Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table);
 // previous one; `properties` are stored in its manifest. Returns the rows written.
 Result<int64_t> WriteParquetVersion(const std::string& dir, const ViewTable& table,
                                     const std::map<std::string, std::string>& properties);
+
+// The table's Parquet schema: every column optional.
+parquet::Schema ParquetSchema(const ViewTable& table);
+// Writes the table's rows to a new Parquet file at `path` (published whole by ParquetWriter);
+// returns the rows written.
+Result<int64_t> WriteParquetFile(const std::string& path, const ViewTable& table);
+
+// One date's rows of a date-partitioned view, written by WriteParquetFile.
+struct DateFile {
+  std::string date;  // YYYY-MM-DD
+  std::string path;
+  int64_t rows = 0;
+};
+
+// Publishes `files` (in date order; each is moved into the dataset) as a new version of the
+// dataset `dir`, each as date=<date>/v<version>.parquet, replacing the previous version. With no
+// files the version holds one empty file of `shape`'s schema. Returns the rows published.
+Result<int64_t> PublishDateFiles(const std::string& dir, const ViewTable& shape,
+                                 const std::vector<DateFile>& files,
+                                 const std::map<std::string, std::string>& properties);
+
+// `shape`'s name, columns and indexes over the rows of a published dataset of its schema, file
+// by file in path order (for a date-partitioned view, in date order): to load what the engine
+// wrote into the serving store.
+ViewTable DatasetTable(const ViewTable& shape, parquet::Dataset dataset);
 
 }  // namespace footfall::pipeline

@@ -58,8 +58,8 @@ std::vector<std::pair<TrafficKey, TrafficPartial>> TrafficOf(const SessionFacts&
   p.engaged_sessions = s.engaged ? 1 : 0;
   p.bounces = s.page_views <= 1 && !s.engaged ? 1 : 0;
   p.engaged_time_in_s = s.engaged_time_in_s;
-  std::vector<std::pair<TrafficKey, TrafficPartial>> out = {
-      {{false, DayStart(s.start)}, p}, {{true, HourStart(s.start)}, p}};
+  std::vector<std::pair<TrafficKey, TrafficPartial>> out = {{{false, DayStart(s.start)}, p},
+                                                            {{true, HourStart(s.start)}, p}};
   TrafficPartial view;
   view.page_views = 1;
   for (Micros t : s.page_times) {
@@ -150,8 +150,8 @@ void UserPartial::Merge(const UserPartial& o) {
     first_refr_source = o.first_refr_source;
     first_mkt_campaign = o.first_mkt_campaign;
   }
-  if (!o.id_session.empty() && (id_session.empty() || std::tie(o.id_start, o.id_session) >
-                                                          std::tie(id_start, id_session))) {
+  if (!o.id_session.empty() &&
+      (id_session.empty() || std::tie(o.id_start, o.id_session) > std::tie(id_start, id_session))) {
     id_start = o.id_start;
     id_session = o.id_session;
     user_id = o.user_id;
@@ -265,8 +265,8 @@ std::vector<FunnelDropoffKey> FunnelDropoffsOf(const SessionFacts& s,
   for (size_t f = 0; f < s.funnels.size(); ++f) {
     const FunnelProgress& fp = s.funnels[f];
     if (fp.reached > 0 && static_cast<size_t>(fp.reached) < options.funnels[f].steps.size()) {
-      out.push_back({static_cast<int64_t>(f), fp.reached,
-                     fp.next_page.empty() ? "(exit)" : fp.next_page});
+      out.push_back(
+          {static_cast<int64_t>(f), fp.reached, fp.next_page.empty() ? "(exit)" : fp.next_page});
     }
   }
   return out;

@@ -140,7 +140,8 @@ struct FunnelDropoffKey {
 
 // Each step the session reached, with the seconds since the previous step (0 for the first).
 std::vector<std::pair<FunnelStepKey, double>> FunnelStepsOf(const SessionFacts& s);
-std::vector<FunnelDropoffKey> FunnelDropoffsOf(const SessionFacts& s, const WebModelOptions& options);
+std::vector<FunnelDropoffKey> FunnelDropoffsOf(const SessionFacts& s,
+                                               const WebModelOptions& options);
 
 // `reached`: per step the sessions' seconds from FunnelStepsOf (a step no session reached may
 // be missing); `dropoffs`: sessions per drop-off.
