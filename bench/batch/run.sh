@@ -6,7 +6,8 @@
 # traffic, acquisition, journeys, flows, hourly metrics, the events table) and loading the
 # serving store; its report line gives each step's duration.
 #
-# Usage: bench/batch/run.sh [BUILD_DIR]   (EVENTS=N to change the size)
+# Usage: bench/batch/run.sh [BUILD_DIR]   (EVENTS=N to change the size; DATA=DIR to reuse a data
+# directory a previous run's `gen --raw` and `enrich` made, with EVENTS events)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -15,10 +16,14 @@ EVENTS=${EVENTS:-10000000}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/footfall-batch-bench-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-echo "generating $EVENTS events and enriching them"
-"$FOOTFALL" gen --raw "$WORK/data" --events "$EVENTS" --days 14 --seed 5 \
-  --start 2024-03-01T00:00:00Z >/dev/null 2>&1
-"$FOOTFALL" enrich --data "$WORK/data" >/dev/null 2>&1
+if [[ -n "${DATA:-}" ]]; then
+  ln -s "$(cd "$DATA" && pwd)" "$WORK/data"
+else
+  echo "generating $EVENTS events and enriching them"
+  "$FOOTFALL" gen --raw "$WORK/data" --events "$EVENTS" --days 14 --seed 5 \
+    --start 2024-03-01T00:00:00Z >/dev/null 2>&1
+  "$FOOTFALL" enrich --data "$WORK/data" >/dev/null 2>&1
+fi
 
 # The page cache holds the lake for both (read once before either is timed).
 cat "$WORK"/data/enriched/*/* >/dev/null 2>&1 || true

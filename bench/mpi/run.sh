@@ -45,7 +45,7 @@ echo "  2 ranks x 1 thread (alltoallv): $two"
 echo "  2 ranks x 1 thread (p2p):       $p2p"
 
 # ---- Full batch ----
-lake="$work/lake"
+lake=${LAKE:-$work/lake}  # LAKE: an enriched data directory of EVENTS events to reuse
 if [[ ! -d "$lake" ]]; then
   "$footfall" gen --raw "$lake" --events "$events" --seed 1 --start 2026-03-01T00:00:00Z --days 7 \
     >/dev/null 2>&1
@@ -55,7 +55,8 @@ printf 'enrich:\n  threads: %s\n' 2 >"$work/t2.yaml"
 printf 'enrich:\n  threads: %s\n' 1 >"$work/t1.yaml"
 batch() {  # NAME RANKS CONFIG
   rm -rf "$work/$1"
-  cp -r "$lake" "$work/$1"
+  # Hard links: a lake's files are written once and replaced only by rename, never changed.
+  cp -al "$lake" "$work/$1"
   local t0 t1
   t0=$(date +%s.%N)
   if [[ "$2" == 0 ]]; then
