@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -154,6 +155,56 @@ TEST(Batch, GeneratedTrafficEndsUpInTheServingStore) {
   auto got = (*store)->Query(latest);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->rows, want->rows);
+}
+
+// Among many events, copies of a few ids that differ: each id is counted once, the copy with
+// the earliest collector timestamp is the one kept whichever segment holds it, and the other
+// events are untouched by the deduplication.
+TEST(Batch, RepeatedIdsAmongUniqueEventsKeepTheEarliestCopy) {
+  TempDir tmp;
+  const std::string data = tmp.path();
+  const auto id = [](int i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "6e0b1c3a-2d4f-4a5b-8c6d-%012d", i);
+    return std::string(buf);
+  };
+  constexpr int kUnique = 3000;
+  {
+    rawlog::LogOptions o;
+    o.segment_max_bytes = 64 << 10;  // the copies fall in other segments than the originals
+    o.durability = rawlog::Durability::kNone;
+    auto log = rawlog::LogWriter::Open(data + "/raw", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    rawlog::CollectorPayload p;
+    p.method = "GET";
+    p.path = "/i";
+    const auto append = [&](int i, Micros at, const std::string& page) {
+      p.timestamp = at;
+      p.query = "e=pv&eid=" + id(i) + "&duid=u" + std::to_string(i % 50) +
+                "&url=https%3A%2F%2Fshop.example%2F" + page;
+      (*log)->Append(rawlog::EncodePayload(p), [](const Status&) {});
+    };
+    const Micros t0 = 1764115200000000;
+    for (int i = 0; i < kUnique; ++i) append(i, t0 + i * kMicrosPerSecond, "p" + std::to_string(i));
+    // Ids 7 and 11 again, later (not kept); id 13 again, earlier (kept).
+    append(7, t0 + 9000 * kMicrosPerSecond, "late");
+    append(11, t0 + 9001 * kMicrosPerSecond, "late");
+    append(11, t0 + 9002 * kMicrosPerSecond, "later");
+    append(13, t0 - kMicrosPerSecond, "early");
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  auto report = RunBatch(Options(data));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, static_cast<uint64_t>(kUnique));
+  EXPECT_EQ(report->duplicates, 4u);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), kUnique);
+  EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT event_id) FROM events"), kUnique);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events WHERE page_urlpath IN ('/late', '/later')"),
+            0);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events WHERE event_id = '" + id(13) +
+                               "' AND page_urlpath = '/early'"),
+            1);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM page_views"), kUnique);
 }
 
 TEST(Batch, DuplicatesAndBadRowsAreCounted) {

@@ -1,6 +1,9 @@
 #include "pipeline/batch_views.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -54,29 +57,58 @@ size_t FieldIndex(std::string_view name) {
   throw std::logic_error("no enriched-event field " + std::string(name));
 }
 
+// Keeps a row of the lake by its event_id (a null id is "").
+using IdFilter = std::function<bool(std::string_view event_id)>;
+
 // The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
-// -1, from the row groups that may satisfy `where`.
+// -1, from the row groups that may satisfy `where`, and of those the rows `keep` keeps (every
+// row when it is empty; else event_id must be among the fields read). Rows are dropped before
+// they are built into events.
 Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
                                                  const std::vector<std::string>& paths,
                                                  const std::vector<int>& indices,
-                                                 std::vector<parquet::ColumnPredicate> where) {
+                                                 std::vector<parquet::ColumnPredicate> where,
+                                                 IdFilter keep = {}) {
   std::vector<std::string> columns;
+  size_t id_column = 0;
   for (size_t k = 0; k < indices.size(); ++k) {
-    if (indices[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+    if (indices[k] < 0) continue;
+    if (event::EventFields()[k].name == "event_id") id_column = columns.size();
+    columns.emplace_back(event::EventFields()[k].name);
   }
   return engine::ReadParquet<event::Event>(
       ctx, paths, columns,
-      [indices](std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
+      [indices, keep, id_column](std::span<const parquet::ColumnVector> cols,
+                                 engine::Emitter<event::Event> emit) {
         // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
         // them would be hundreds of megabytes written once and read once, out of the caches.
         constexpr size_t kRowsAtOnce = 256;
         size_t rows = 0;
         for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
+        const auto kept = [&](size_t r) {
+          const parquet::ColumnVector& ids = cols[id_column];
+          return keep(ids.IsNull(r) ? std::string_view() : ids.GetBytes(r));
+        };
         std::vector<event::Event> events;
         events.reserve(kRowsAtOnce);
         for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
           events.clear();
-          AppendEvents(cols, indices, &events, begin, begin + kRowsAtOnce);
+          const size_t end = std::min(rows, begin + kRowsAtOnce);
+          if (!keep) {
+            AppendEvents(cols, indices, &events, begin, end);
+          } else {
+            // Each run of kept rows at once.
+            for (size_t r = begin; r < end;) {
+              if (!kept(r)) {
+                ++r;
+                continue;
+              }
+              size_t run_end = r + 1;
+              while (run_end < end && kept(run_end)) ++run_end;
+              AppendEvents(cols, indices, &events, r, run_end);
+              r = run_end;
+            }
+          }
           for (event::Event& e : events) emit(std::move(e));
         }
         return Status::Ok();
@@ -84,35 +116,47 @@ Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
       std::move(where));
 }
 
-// An event as it crosses the batch's shuffles and cache: serialized (a few hundred bytes, where
-// an event::Event takes kilobytes even when most fields are empty), beside what deduplication and
-// grouping compare.
-struct Copy {
-  std::string event_id;
-  std::optional<Micros> collector_tstamp, derived_tstamp;
-  std::string event_fingerprint, network_userid, user_ipaddress, page_url;
-  Micros time = 0;      // views::MetricsTime
-  std::string group;    // views::SessionGroupKey
-  std::string bytes;    // the event (event_serializer.h); empty in Identify's result
-  uint64_t copies = 1;  // of this event_id in the input, once deduplicated
-};
+uint64_t IdHash(std::string_view event_id) { return XXH3_64bits(event_id.data(), event_id.size()); }
 
-Copy Identify(const event::Event& e) {
-  return Copy{e.event_id,
-              e.collector_tstamp,
-              e.derived_tstamp,
-              e.event_fingerprint,
-              e.network_userid,
-              e.user_ipaddress,
-              e.page_url,
-              views::MetricsTime(e),
-              views::SessionGroupKey(e),
-              {},
-              1};
+// The hashes of the event ids that occur in more than one row of the lake, read from the
+// event_id column alone.
+Result<std::shared_ptr<const std::unordered_set<uint64_t>>> RepeatedIds(
+    engine::Context& ctx, const std::vector<std::string>& paths) {
+  FOOTFALL_ASSIGN_OR_RETURN(
+      engine::Dataset<uint64_t> hashes,
+      engine::ReadParquet<uint64_t>(
+          ctx, paths, {"event_id"},
+          [](std::span<const parquet::ColumnVector> cols, engine::Emitter<uint64_t> emit) {
+            const parquet::ColumnVector& ids = cols[0];
+            for (size_t r = 0; r < ids.size(); ++r) {
+              emit(IdHash(ids.IsNull(r) ? std::string_view() : ids.GetBytes(r)));
+            }
+            return Status::Ok();
+          },
+          {}));
+  FOOTFALL_ASSIGN_OR_RETURN(
+      std::vector<uint64_t> repeated,
+      hashes.Map([](uint64_t h) { return std::pair<uint64_t, int64_t>(h, 1); })
+          .ReduceByKey([](int64_t a, int64_t b) { return a + b; })
+          .Filter([](const std::pair<uint64_t, int64_t>& hc) { return hc.second > 1; })
+          .Map([](std::pair<uint64_t, int64_t>&& hc) { return hc.first; })
+          .Collect());
+  return std::make_shared<const std::unordered_set<uint64_t>>(repeated.begin(), repeated.end());
 }
 
+// An event as it crosses the batch's shuffles and cache: serialized (a few hundred bytes, where
+// an event::Event takes kilobytes even when most fields are empty), beside what grouping needs.
+// The fields deduplication compares stay in the bytes: copies are rare, and only they decode.
+struct Copy {
+  std::string event_id;  // empty while it is the key of the deduplication shuffle
+  Micros time = 0;       // views::MetricsTime
+  std::string group;     // views::SessionGroupKey
+  std::string bytes;     // the event (event_serializer.h)
+  uint64_t copies = 1;   // of this event_id in the input, once deduplicated
+};
+
 Copy ToCopy(const event::Event& e) {
-  Copy c = Identify(e);
+  Copy c{e.event_id, views::MetricsTime(e), views::SessionGroupKey(e), {}, 1};
   engine::Serialize(e, &c.bytes);
   return c;
 }
@@ -125,26 +169,26 @@ event::Event Decode(const std::string& bytes) {
   return e;
 }
 
+// The fields that choose between copies of an event, earliest collector_tstamp first.
+auto DedupFields(const event::Event& e) {
+  return std::tie(e.collector_tstamp, e.derived_tstamp, e.event_fingerprint, e.network_userid,
+                  e.user_ipaddress, e.page_url);
+}
+
 // Of two copies of an event, the one kept: the earliest collector_tstamp. Ties are broken on
 // fields, then on the whole event's bytes, so that the choice never depends on which copy
 // comes first.
 bool Kept(const Copy& a, const Copy& b) {
-  return std::tie(a.collector_tstamp, a.derived_tstamp, a.event_fingerprint, a.network_userid,
-                  a.user_ipaddress, a.page_url,
-                  a.bytes) <= std::tie(b.collector_tstamp, b.derived_tstamp, b.event_fingerprint,
-                                       b.network_userid, b.user_ipaddress, b.page_url, b.bytes);
+  const event::Event ea = Decode(a.bytes), eb = Decode(b.bytes);
+  const auto fa = DedupFields(ea), fb = DedupFields(eb);
+  return fa != fb ? fa < fb : a.bytes <= b.bytes;
 }
 
 // Which copy of an event deduplication kept: its id and the fields Kept compares first.
-std::string KeptKey(const Copy& c) {
+std::string KeptKey(const event::Event& e) {
   std::string key;
-  engine::Serialize(c.event_id, &key);
-  engine::Serialize(c.collector_tstamp, &key);
-  engine::Serialize(c.derived_tstamp, &key);
-  engine::Serialize(c.event_fingerprint, &key);
-  engine::Serialize(c.network_userid, &key);
-  engine::Serialize(c.user_ipaddress, &key);
-  engine::Serialize(c.page_url, &key);
+  engine::Serialize(e.event_id, &key);
+  std::apply([&key](const auto&... f) { (engine::Serialize(f, &key), ...); }, DedupFields(e));
   return key;
 }
 
@@ -364,19 +408,41 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     const size_t k = FieldIndex(name);
     projected[k] = present[k];
   }
-  FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> raw,
-                            ReadEvents(ctx, paths, projected, {}));
-  const engine::Dataset<Copy> unique =
-      raw.Map([](event::Event&& e) { return ToCopy(e); })
-          .KeyBy([](const Copy& c) { return c.event_id; })
-          .ReduceByKey([](Copy&& a, Copy&& b) {
-            const uint64_t copies = a.copies + b.copies;
-            if (!Kept(a, b)) a = std::move(b);
-            a.copies = copies;
-            return std::move(a);
-          })
-          .Map([](std::pair<std::string, Copy>&& p) { return std::move(p.second); })
-          .Cache();
+  if (projected[FieldIndex("event_id")] < 0) {
+    return Corruption("the enriched dataset " + enriched.dir() + " has no event_id column");
+  }
+  // Events whose id occurs once (by a 64-bit hash of the id) are unique as they are read; only
+  // the others cross the deduplication shuffle (where a hash collision merely sends a unique
+  // event), so that the lake's bulk is not shuffled by event_id.
+  FOOTFALL_ASSIGN_OR_RETURN(const auto repeated, RepeatedIds(ctx, paths));
+  FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> once,
+                            ReadEvents(ctx, paths, projected, {}, [repeated](std::string_view id) {
+                              return !repeated->contains(IdHash(id));
+                            }));
+  engine::Dataset<Copy> all = once.Map([](event::Event&& e) { return ToCopy(e); });
+  if (!repeated->empty()) {
+    FOOTFALL_ASSIGN_OR_RETURN(
+        engine::Dataset<event::Event> copies,
+        ReadEvents(ctx, paths, projected, {},
+                   [repeated](std::string_view id) { return repeated->contains(IdHash(id)); }));
+    all = all.Union(copies
+                        .Map([](event::Event&& e) {
+                          Copy c = ToCopy(e);
+                          std::string id = std::move(c.event_id);
+                          return std::pair<std::string, Copy>(std::move(id), std::move(c));
+                        })
+                        .ReduceByKey([](Copy&& a, Copy&& b) {
+                          const uint64_t n = a.copies + b.copies;
+                          if (!Kept(a, b)) a = std::move(b);
+                          a.copies = n;
+                          return std::move(a);
+                        })
+                        .Map([](std::pair<std::string, Copy>&& p) {
+                          p.second.event_id = std::move(p.first);
+                          return std::move(p.second);
+                        }));
+  }
+  const engine::Dataset<Copy> unique = all.Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
       auto counts,
       unique.Map([](Copy&& c) { return std::pair<uint64_t, uint64_t>(1, c.copies - 1); })
@@ -586,7 +652,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     FOOTFALL_ASSIGN_OR_RETURN(
         std::vector<std::string> kept_keys,
         unique.Filter([threshold](const Copy& c) { return c.time >= threshold; })
-            .Map([](Copy&& c) { return KeptKey(c); })
+            .Map([](Copy&& c) { return KeptKey(Decode(c.bytes)); })
             .Collect());
     const auto kept = std::make_shared<const std::unordered_set<std::string>>(
         std::make_move_iterator(kept_keys.begin()), std::make_move_iterator(kept_keys.end()));
@@ -603,7 +669,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
                               full.Filter([threshold, kept](const event::Event& e) {
                                     return views::MetricsTime(e) >= threshold &&
-                                           kept->contains(KeptKey(Identify(e)));
+                                           kept->contains(KeptKey(e));
                                   })
                                   .Map([](event::Event&& e) {
                                     Keyed k{{views::MetricsTime(e), e.event_id}, {}};
