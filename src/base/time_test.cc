@@ -13,6 +13,8 @@ TEST(Time, FormatsUtc) {
   EXPECT_EQ(FormatDate(-1), "1969-12-31");
   EXPECT_EQ(FormatTimestampSql(1764148502123000), "2025-11-26 09:15:02.123000");
   EXPECT_EQ(FormatTimestampSql(-1), "1969-12-31 23:59:59.999999");
+  EXPECT_EQ(FormatTimestampSql(0), "1970-01-01 00:00:00.000000");
+  EXPECT_EQ(FormatDate(253402300800000000), "10000-01-01");  // beyond four digits
 }
 
 TEST(Time, ParsesForms) {

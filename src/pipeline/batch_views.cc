@@ -627,8 +627,9 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
 
   // 5. The serving `events` table: the latest events by (time, event_id), with every field.
   // From the projected events: the time of the cap-th latest (from each partition's latest
-  // times), then the identity of each kept copy from that time on. Then every field of those
-  // copies, from the row groups that may hold them.
+  // times), then the identity of each kept copy of a repeated id from that time on. Then every
+  // field of the events from that time on, from the row groups that may hold them, the copies of
+  // repeated ids only when kept.
   if (recent_events_cap > 0 && out.events > 0) {
     const size_t cap = recent_events_cap;
     FOOTFALL_ASSIGN_OR_RETURN(
@@ -649,11 +650,14 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                        latest.end(), std::greater<>());
       threshold = latest[cap - 1];
     }
-    FOOTFALL_ASSIGN_OR_RETURN(
-        std::vector<std::string> kept_keys,
-        unique.Filter([threshold](const Copy& c) { return c.time >= threshold; })
-            .Map([](Copy&& c) { return KeptKey(Decode(c.bytes)); })
-            .Collect());
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> kept_keys,
+                              unique
+                                  .Filter([threshold, repeated](const Copy& c) {
+                                    return c.time >= threshold &&
+                                           repeated->contains(IdHash(c.event_id));
+                                  })
+                                  .Map([](Copy&& c) { return KeptKey(Decode(c.bytes)); })
+                                  .Collect());
     const auto kept = std::make_shared<const std::unordered_set<std::string>>(
         std::make_move_iterator(kept_keys.begin()), std::make_move_iterator(kept_keys.end()));
     kept_keys = {};
@@ -666,17 +670,18 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> full,
                               ReadEvents(ctx, paths, present, std::move(where)));
     using Keyed = std::pair<std::pair<Micros, std::string>, std::string>;
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent,
-                              full.Filter([threshold, kept](const event::Event& e) {
-                                    return views::MetricsTime(e) >= threshold &&
-                                           kept->contains(KeptKey(e));
-                                  })
-                                  .Map([](event::Event&& e) {
-                                    Keyed k{{views::MetricsTime(e), e.event_id}, {}};
-                                    engine::Serialize(e, &k.second);
-                                    return k;
-                                  })
-                                  .CollectOnLeader());
+    FOOTFALL_ASSIGN_OR_RETURN(
+        std::vector<Keyed> recent,
+        full.Filter([threshold, repeated, kept](const event::Event& e) {
+              return views::MetricsTime(e) >= threshold &&
+                     (!repeated->contains(IdHash(e.event_id)) || kept->contains(KeptKey(e)));
+            })
+            .Map([](event::Event&& e) {
+              Keyed k{{views::MetricsTime(e), e.event_id}, {}};
+              engine::Serialize(e, &k.second);
+              return k;
+            })
+            .CollectOnLeader());
     // Copies equal in every field deduplication compares are all kept keys: the one with the
     // smallest bytes stays, whichever came first.
     std::sort(recent.begin(), recent.end());
