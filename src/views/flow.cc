@@ -171,7 +171,16 @@ FlowViews SummarizeFlow(const FlowSpec& spec, std::span<const CaseAnalysis> case
     return t >= 0 ? t / kMicrosPerDay : (t - kMicrosPerDay + 1) / kMicrosPerDay;
   };
 
-  for (const CaseAnalysis& c : cases) {
+  // Folded in case order, whatever the order given: sums of doubles depend on their order, and
+  // the views must not depend on how the cases were partitioned.
+  std::vector<const CaseAnalysis*> ordered;
+  ordered.reserve(cases.size());
+  for (const CaseAnalysis& c : cases) ordered.push_back(&c);
+  std::sort(ordered.begin(), ordered.end(), [](const CaseAnalysis* a, const CaseAnalysis* b) {
+    return a->row.case_id < b->row.case_id;
+  });
+  for (const CaseAnalysis* case_ptr : ordered) {
+    const CaseAnalysis& c = *case_ptr;
     v.cases.push_back(c.row);
     const double cycle = Seconds(c.row.end_tstamp - c.row.start_tstamp);
     total_cycle_s += cycle;

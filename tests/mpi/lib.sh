@@ -41,15 +41,16 @@ mpi_run() {
 # engine budget and the studio flow.
 make_lake() {
   local dir=$1
-  "$FOOTFALL" gen --raw "$dir" --events 2500 --seed 1 --start 2026-03-01T00:00:00Z --days 2 \
+  "$FOOTFALL" gen --raw "$dir" --events 20000 --seed 1 --start 2026-03-01T00:00:00Z --days 2 \
     >/dev/null 2>&1
-  "$FOOTFALL" gen --raw "$dir" --events 2500 --seed 2 --start 2026-03-02T12:00:00Z --days 2 \
+  "$FOOTFALL" gen --raw "$dir" --events 20000 --seed 2 --start 2026-03-02T12:00:00Z --days 2 \
     >/dev/null 2>&1
   # The same seed again: events already in the first segment, which deduplication removes.
-  "$FOOTFALL" gen --raw "$dir" --events 1500 --seed 1 --start 2026-03-01T00:00:00Z --days 2 \
+  "$FOOTFALL" gen --raw "$dir" --events 12000 --seed 1 --start 2026-03-01T00:00:00Z --days 2 \
     --app-id studio >/dev/null 2>&1
   # The smallest budget (16 MiB) split among 8 tasks per rank: 1 MiB each, so that every rank
-  # spills even when four share the work.
+  # spills even when four share the work (52,000 events: with fewer, the events of repeated
+  # ids alone cross the deduplication shuffle and a rank of four may not spill).
   {
     printf 'batch:\n  memory_mb: 16\nenrich:\n  threads: 8\n'
     cat "$(dirname "${BASH_SOURCE[0]}")/../e2e/studio_flow.yaml"
