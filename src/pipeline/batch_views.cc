@@ -484,10 +484,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
             }
             return rows;
           }),
-          [](const views::PageViewRow& a, const views::PageViewRow& b) {
-            return std::tie(a.start_tstamp, a.page_view_id, a.domain_sessionid) <
-                   std::tie(b.start_tstamp, b.page_view_id, b.domain_sessionid);
-          },
+          views::PageViewRowLess,
           [](std::span<const views::PageViewRow> rows) { return PageViewsTable(rows); },
           rows_dir + "/page_views-"));
   FOOTFALL_ASSIGN_OR_RETURN(
@@ -500,10 +497,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
             }
             return rows;
           }),
-          [](const views::WebSessionRow& a, const views::WebSessionRow& b) {
-            return std::tie(a.start_tstamp, a.domain_sessionid) <
-                   std::tie(b.start_tstamp, b.domain_sessionid);
-          },
+          views::SessionRowLess,
           [](std::span<const views::WebSessionRow> rows) { return SessionsTable(rows); },
           rows_dir + "/sessions-"));
   timer.Done("sessions");

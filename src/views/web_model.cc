@@ -326,14 +326,23 @@ SessionAnalysis AnalyzeSession(const std::string& session_key, bool from_tracker
   return out;
 }
 
+bool PageViewRowLess(const PageViewRow& a, const PageViewRow& b) {
+  return std::tie(a.start_tstamp, a.page_view_id, a.domain_sessionid) <
+         std::tie(b.start_tstamp, b.page_view_id, b.domain_sessionid);
+}
+
+bool SessionRowLess(const WebSessionRow& a, const WebSessionRow& b) {
+  return std::tie(a.start_tstamp, a.domain_sessionid) <
+         std::tie(b.start_tstamp, b.domain_sessionid);
+}
+
 WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
                       std::span<const std::pair<Micros, int64_t>> events_per_hour,
                       const WebModelOptions& options) {
   WebViews v;
   std::sort(sessions.begin(), sessions.end(),
             [](const SessionAnalysis& a, const SessionAnalysis& b) {
-              return std::tie(a.session.start_tstamp, a.session.domain_sessionid) <
-                     std::tie(b.session.start_tstamp, b.session.domain_sessionid);
+              return SessionRowLess(a.session, b.session);
             });
   // The partials of web_summary.h, merged in maps.
   const auto merge = [](auto& map, auto&& key, const auto& partial) {
@@ -368,10 +377,7 @@ WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,
     for (PageViewRow& pv : a.page_views) v.page_views.push_back(std::move(pv));
     v.sessions.push_back(std::move(a.session));
   }
-  std::sort(
-      v.page_views.begin(), v.page_views.end(), [](const PageViewRow& a, const PageViewRow& b) {
-        return std::tie(a.start_tstamp, a.page_view_id) < std::tie(b.start_tstamp, b.page_view_id);
-      });
+  std::sort(v.page_views.begin(), v.page_views.end(), PageViewRowLess);
   const auto count = [](const auto& pairs) {
     std::map<std::decay_t<decltype(pairs.begin()->first)>, int64_t> counts;
     for (const auto& [key, user] : pairs) ++counts[key];

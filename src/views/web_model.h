@@ -166,9 +166,14 @@ struct JourneyPathRow {
   int64_t sessions = 0;
 };
 
+// The order of the page_views rows: (start_tstamp, page_view_id, domain_sessionid).
+bool PageViewRowLess(const PageViewRow& a, const PageViewRow& b);
+// The order of the sessions rows: (start_tstamp, domain_sessionid).
+bool SessionRowLess(const WebSessionRow& a, const WebSessionRow& b);
+
 struct WebViews {
-  std::vector<PageViewRow> page_views;  // by (start_tstamp, page_view_id)
-  std::vector<WebSessionRow> sessions;  // by (start_tstamp, domain_sessionid)
+  std::vector<PageViewRow> page_views;  // by PageViewRowLess
+  std::vector<WebSessionRow> sessions;  // by SessionRowLess
   std::vector<UserRow> users;           // by user_key
   std::vector<TrafficRow> traffic_daily, traffic_hourly;
   std::vector<AcquisitionRow> acquisition;
