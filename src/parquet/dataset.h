@@ -164,7 +164,8 @@ class DatasetWriter {
   // the same job, such as a rank under MPI): renames `file`, which must be on the dataset's
   // filesystem, to the staging name of `partition`/`name` (as CreateFile names them). Its schema
   // and rows come from its footer; a file that does not open is kCorruption and stays where it
-  // is.
+  // is; one of another schema than the files staged before it is kInvalidArgument and removed,
+  // as AddFile removes such a file.
   Status AddWrittenFile(const std::string& file, std::string_view partition, std::string_view name,
                         std::vector<std::string> inputs);
   size_t staged_files() const;
