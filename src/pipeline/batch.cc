@@ -29,20 +29,6 @@ using serving::Column;
 using serving::ColumnType;
 using serving::Value;
 
-ColumnType SqlType(event::FieldType t) {
-  switch (t) {
-    case event::FieldType::kInt64:
-    case event::FieldType::kBool:  // 0 or 1, as SQLite stores booleans
-      return ColumnType::kInteger;
-    case event::FieldType::kDouble:
-      return ColumnType::kReal;
-    case event::FieldType::kString:
-    case event::FieldType::kTimestamp:
-      return ColumnType::kText;
-  }
-  return ColumnType::kText;
-}
-
 // (date, type) -> bad rows, from the bad-row files of the current enrichment config.
 Result<std::map<std::pair<std::string, std::string>, int64_t>> CountBadRows(
     const std::string& dir, const std::string& config_hash) {
@@ -78,49 +64,6 @@ Status RemoveRows(const std::string& dir) {
   std::filesystem::remove_all(dir, ec);
   if (ec) return IoError("cannot remove " + dir + ": " + ec.message());
   return Status::Ok();
-}
-
-// `events` are serialized (event_serializer.h), in time order.
-Status LoadEvents(serving::VersionWriter& w, const std::vector<std::string>& events) {
-  std::vector<Column> columns;
-  for (const event::Field& f : event::EventFields()) {
-    columns.push_back({std::string(f.name), SqlType(f.type)});
-  }
-  FOOTFALL_RETURN_IF_ERROR(w.CreateTable("events", columns));
-  FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, w.Inserter("events"));
-  std::vector<Value> row(columns.size());
-  event::Event e;
-  for (const std::string& serialized : events) {
-    engine::Decoder in(serialized);
-    engine::Deserialize(in, &e);
-    if (!in.ok()) return Internal("an event of the events table does not decode");
-    size_t c = 0;
-    for (const event::Field& f : event::EventFields()) {
-      const event::FieldValue v = f.get(e);
-      if (std::holds_alternative<std::monostate>(v)) {
-        row[c] = Value();
-      } else if (const auto* s = std::get_if<std::string_view>(&v)) {
-        // Into the previous row's string when there is one: no allocation per value.
-        if (auto* held = std::get_if<std::string>(&row[c])) {
-          held->assign(*s);
-        } else {
-          row[c] = Value(std::string(*s));
-        }
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        row[c] = Value(*d);
-      } else if (const auto* b = std::get_if<bool>(&v)) {
-        row[c] = Value(static_cast<int64_t>(*b ? 1 : 0));
-      } else if (f.type == event::FieldType::kTimestamp) {
-        row[c] = Value(FormatTimestampSql(std::get<int64_t>(v)));
-      } else {
-        row[c] = Value(std::get<int64_t>(v));
-      }
-      ++c;
-    }
-    FOOTFALL_RETURN_IF_ERROR(ins.Insert(row));
-  }
-  FOOTFALL_RETURN_IF_ERROR(w.CreateIndex("events", {"derived_tstamp"}));
-  return w.CreateIndex("events", {"domain_sessionid"});
 }
 
 Status LoadBadRows(serving::VersionWriter& w,
@@ -356,7 +299,7 @@ Result<BatchReport> RunBatch(const BatchOptions& options) {
 
     FOOTFALL_ASSIGN_OR_RETURN(auto writer,
                               serving::VersionWriter::Create(serving_dir, report.version));
-    FOOTFALL_RETURN_IF_ERROR(LoadEvents(*writer, computed.recent_events));
+    FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, EventsTable(computed.recent_events)));
     step_done("SQLite events table");
     if (bar) bar->Update(++done, "SQLite: events");
     for (const ViewTable& t : loaded_by_day) FOOTFALL_RETURN_IF_ERROR(LoadIntoServing(*writer, t));

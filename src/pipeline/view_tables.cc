@@ -3,8 +3,12 @@
 #include <cmath>
 #include <map>
 
+#include "engine/serializer.h"
+#include "event/fields.h"
 #include "parquet/dataset.h"
 #include "pipeline/batch_views.h"
+#include "pipeline/event_serializer.h"
+#include "pipeline/row_pipe.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -63,6 +67,23 @@ serving::ColumnType SqliteType(CellType type) {
       return serving::ColumnType::kInteger;
   }
   return serving::ColumnType::kText;
+}
+
+// The cell type of an enriched-event field.
+CellType CellTypeOf(event::FieldType type) {
+  switch (type) {
+    case event::FieldType::kInt64:
+      return CellType::kInt;
+    case event::FieldType::kBool:
+      return CellType::kBool;
+    case event::FieldType::kDouble:
+      return CellType::kReal;
+    case event::FieldType::kTimestamp:
+      return CellType::kTimestamp;
+    case event::FieldType::kString:
+      return CellType::kText;
+  }
+  return CellType::kText;
 }
 
 }  // namespace
@@ -449,20 +470,67 @@ Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table) {
   }
   FOOTFALL_RETURN_IF_ERROR(writer.CreateTable(table.name, columns));
   FOOTFALL_ASSIGN_OR_RETURN(serving::TableInserter ins, writer.Inserter(table.name));
-  std::vector<Value> row;
-  FOOTFALL_RETURN_IF_ERROR(table.rows([&](std::span<const Value> cells) -> Status {
-    row.assign(cells.begin(), cells.end());
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (table.columns[i].type == CellType::kTimestamp) {
-        if (const auto* t = std::get_if<int64_t>(&row[i])) row[i] = FormatTimestampSql(*t);
-      }
-    }
-    return ins.Insert(row);
-  }));
+  // The rows are built, and their timestamps formatted, on a thread of their own while SQLite
+  // inserts the previous ones.
+  FOOTFALL_RETURN_IF_ERROR(PipeRows(
+      table.columns.size(), table.rows,
+      [&table](std::span<const Value> row, std::span<Value> slot) {
+        for (size_t i = 0; i < row.size(); ++i) {
+          const auto* t = std::get_if<int64_t>(&row[i]);
+          if (t != nullptr && table.columns[i].type == CellType::kTimestamp) {
+            slot[i] = FormatTimestampSql(*t);
+          } else {
+            slot[i] = row[i];
+          }
+        }
+      },
+      [&ins](std::span<const Value> row) { return ins.Insert(row); }));
   for (const auto& index : table.indexes) {
     FOOTFALL_RETURN_IF_ERROR(writer.CreateIndex(table.name, index));
   }
   return Status::Ok();
+}
+
+ViewTable EventsTable(const std::vector<std::string>& events) {
+  ViewTable t;
+  t.name = "events";
+  for (const event::Field& f : event::EventFields()) {
+    t.columns.push_back({std::string(f.name), CellTypeOf(f.type)});
+  }
+  t.indexes = {{"derived_tstamp"}, {"domain_sessionid"}};
+  t.rows = [&events](const RowSink& sink) -> Status {
+    std::vector<Value> row(event::EventFields().size());
+    event::Event e;
+    for (const std::string& serialized : events) {
+      engine::Decoder in(serialized);
+      engine::Deserialize(in, &e);
+      if (!in.ok()) return Internal("an event of the events table does not decode");
+      size_t c = 0;
+      for (const event::Field& f : event::EventFields()) {
+        const event::FieldValue v = f.get(e);
+        Value& cell = row[c++];
+        if (const auto* s = std::get_if<std::string_view>(&v)) {
+          // Into the previous row's string when there is one: no allocation per value.
+          if (auto* held = std::get_if<std::string>(&cell)) {
+            held->assign(*s);
+          } else {
+            cell = std::string(*s);
+          }
+        } else if (const auto* i = std::get_if<int64_t>(&v)) {
+          cell = *i;
+        } else if (const auto* d = std::get_if<double>(&v)) {
+          cell = *d;
+        } else if (const auto* b = std::get_if<bool>(&v)) {
+          cell = int64_t{*b ? 1 : 0};
+        } else {
+          cell = Value();
+        }
+      }
+      FOOTFALL_RETURN_IF_ERROR(sink(row));
+    }
+    return Status::Ok();
+  };
+  return t;
 }
 
 parquet::Schema ParquetSchema(const ViewTable& table) {

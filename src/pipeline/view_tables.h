@@ -55,6 +55,10 @@ struct MetricsHour;  // batch_views.h
 // Refers to `hours`, which must outlive it.
 ViewTable MetricsHourlyTable(const std::vector<MetricsHour>& hours);
 
+// The serving `events` table: every enriched-event field of `events` (each serialized,
+// pipeline/event_serializer.h), in their order. Refers to `events`, which must outlive it.
+ViewTable EventsTable(const std::vector<std::string>& events);
+
 // Creates the table in `writer`, inserts every row and builds its indexes.
 Status LoadIntoServing(serving::VersionWriter& writer, const ViewTable& table);
 
