@@ -205,13 +205,40 @@ struct TimedEvent {
   std::string bytes;
 };
 
-// What the analysis of one session group gives: its sessions, its events folded per hour by
-// the speed layer's definition (views/bucket_metrics.h; without the users, counted apart) and
-// the distinct (hour, user) pairs of its events.
+// A part of a cached record kept serialized: reading the record back copies the part's bytes,
+// and only the readers of the part decode it.
+template <typename T>
+struct Packed {
+  std::string bytes;
+};
+
+template <typename T>
+Packed<T> Pack(const T& value) {
+  Packed<T> p;
+  engine::Serialize(value, &p.bytes);
+  return p;
+}
+
+template <typename T>
+T Unpack(const Packed<T>& p) {
+  T value;
+  engine::Decoder in(p.bytes);
+  engine::Deserialize(in, &value);
+  if (!in.ok()) throw engine::TaskFailure(Internal("a cached part of a record does not decode"));
+  return value;
+}
+
+// What the analysis of one session group gives, each part read by other steps: its page views
+// and sessions keyed by the day they start (DayNumber), the facts of its sessions for the web
+// summaries, its events folded per hour by the speed layer's definition
+// (views/bucket_metrics.h; without the users, counted apart) and the distinct (hour, user)
+// pairs of its events.
 struct GroupOutput {
-  std::vector<SessionAnalysis> sessions;
-  std::vector<std::pair<Micros, views::BucketMetrics>> hours;
-  std::vector<std::pair<Micros, std::string>> hour_users;
+  Packed<std::vector<std::pair<int64_t, views::PageViewRow>>> page_views;
+  Packed<std::vector<std::pair<int64_t, views::WebSessionRow>>> sessions;
+  Packed<std::vector<views::SessionFacts>> facts;
+  Packed<std::vector<std::pair<Micros, views::BucketMetrics>>> hours;
+  Packed<std::vector<std::pair<Micros, std::string>>> hour_users;
 };
 
 GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>& events,
@@ -221,7 +248,21 @@ GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>
   std::vector<const event::Event*> ptrs;
   ptrs.reserve(events.size());
   for (const event::Event& e : events) ptrs.push_back(&e);
-  out.sessions = views::AnalyzeSessionGroup(key, ptrs, web);
+  std::vector<SessionAnalysis> sessions = views::AnalyzeSessionGroup(key, ptrs, web);
+  std::vector<views::SessionFacts> facts;
+  std::vector<std::pair<int64_t, views::PageViewRow>> page_views;
+  std::vector<std::pair<int64_t, views::WebSessionRow>> session_rows;
+  for (SessionAnalysis& a : sessions) {
+    facts.push_back(views::FactsOf(a));
+    for (views::PageViewRow& pv : a.page_views) {
+      page_views.emplace_back(DayNumber(pv.start_tstamp), std::move(pv));
+    }
+    session_rows.emplace_back(DayNumber(a.session.start_tstamp), std::move(a.session));
+  }
+  out.page_views = Pack(page_views);
+  out.sessions = Pack(session_rows);
+  out.facts = Pack(facts);
+
   views::MetricsFolder folder(web, flows);
   std::map<Micros, views::BucketMetrics> by_hour;
   std::set<std::pair<Micros, std::string>> users;
@@ -230,11 +271,13 @@ GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>
     folder.Fold(e, &by_hour[hour]);
     if (const std::string& user = views::UserKey(e); !user.empty()) users.emplace(hour, user);
   }
+  std::vector<std::pair<Micros, views::BucketMetrics>> hours;
   for (auto& [hour, metrics] : by_hour) {
     metrics.users = views::HyperLogLog();
-    out.hours.emplace_back(hour, std::move(metrics));
+    hours.emplace_back(hour, std::move(metrics));
   }
-  out.hour_users.assign(users.begin(), users.end());
+  out.hours = Pack(hours);
+  out.hour_users = Pack(std::vector<std::pair<Micros, std::string>>(users.begin(), users.end()));
   return out;
 }
 
@@ -281,16 +324,7 @@ Status SummarizeOnEngine(const engine::Dataset<GroupOutput>& analysed,
                          std::span<const std::pair<Micros, int64_t>> events_per_hour,
                          const views::WebModelOptions& web, views::WebViews* out) {
   using views::SessionFacts;
-  const auto facts = analysed
-                         .FlatMap([](GroupOutput&& g) {
-                           std::vector<SessionFacts> f;
-                           f.reserve(g.sessions.size());
-                           for (const SessionAnalysis& a : g.sessions) {
-                             f.push_back(views::FactsOf(a));
-                           }
-                           return f;
-                         })
-                         .Cache();
+  const auto facts = analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.facts); }).Cache();
   const auto merge = [](auto&& a, auto&& b) {
     a.Merge(b);
     return std::move(a);
@@ -480,28 +514,14 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   FOOTFALL_ASSIGN_OR_RETURN(
       out.page_view_files,
       WriteByDay<views::PageViewRow>(
-          analysed.FlatMap([](GroupOutput&& g) {
-            std::vector<std::pair<int64_t, views::PageViewRow>> rows;
-            for (SessionAnalysis& a : g.sessions) {
-              for (views::PageViewRow& pv : a.page_views) {
-                rows.emplace_back(DayNumber(pv.start_tstamp), std::move(pv));
-              }
-            }
-            return rows;
-          }),
+          analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.page_views); }),
           views::PageViewRowLess,
           [](std::span<const views::PageViewRow> rows) { return PageViewsTable(rows); },
           rows_dir + "/page_views-"));
   FOOTFALL_ASSIGN_OR_RETURN(
       out.session_files,
       WriteByDay<views::WebSessionRow>(
-          analysed.FlatMap([](GroupOutput&& g) {
-            std::vector<std::pair<int64_t, views::WebSessionRow>> rows;
-            for (SessionAnalysis& a : g.sessions) {
-              rows.emplace_back(DayNumber(a.session.start_tstamp), std::move(a.session));
-            }
-            return rows;
-          }),
+          analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.sessions); }),
           views::SessionRowLess,
           [](std::span<const views::WebSessionRow> rows) { return SessionsTable(rows); },
           rows_dir + "/sessions-"));
@@ -527,12 +547,12 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
               },
               combine);
   FOOTFALL_ASSIGN_OR_RETURN(auto hourly,
-                            analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hours); })
+                            analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.hours); })
                                 .Union(sessionless)
                                 .ReduceByKey(combine)
                                 .CollectOnLeader());
   FOOTFALL_ASSIGN_OR_RETURN(
-      auto users, analysed.FlatMap([](GroupOutput&& g) { return std::move(g.hour_users); })
+      auto users, analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.hour_users); })
                       .Distinct()
                       .Map([](std::pair<Micros, std::string>&& hu) {
                         return std::pair<Micros, uint64_t>(hu.first, views::UserHash(hu.second));

@@ -18,11 +18,12 @@ namespace footfall::pipeline {
 // batch. `consume` is called on the calling thread with each slot, in the order produced.
 // Returns the first error: of `consume` (the producer's sink then fails and it stops), else of
 // `produce`. The producer thread is joined before returning.
-Status PipeRows(size_t columns,
-                const std::function<Status(
-                    const std::function<Status(std::span<const serving::Value>)>&)>& produce,
-                const std::function<void(std::span<const serving::Value> row,
-                                         std::span<serving::Value> slot)>& fill,
-                const std::function<Status(std::span<const serving::Value>)>& consume);
+Status PipeRows(
+    size_t columns,
+    const std::function<Status(const std::function<Status(std::span<const serving::Value>)>&)>&
+        produce,
+    const std::function<void(std::span<const serving::Value> row, std::span<serving::Value> slot)>&
+        fill,
+    const std::function<Status(std::span<const serving::Value>)>& consume);
 
 }  // namespace footfall::pipeline
