@@ -88,13 +88,8 @@ class Queue {
 
 }  // namespace
 
-Status PipeRows(
-    size_t columns,
-    const std::function<Status(const std::function<Status(std::span<const serving::Value>)>&)>&
-        produce,
-    const std::function<void(std::span<const serving::Value> row, std::span<serving::Value> slot)>&
-        fill,
-    const std::function<Status(std::span<const serving::Value>)>& consume) {
+Status PipeRows(size_t columns, const RowSource& produce, const RowFill& fill,
+                const RowSink& consume) {
   Queue queue(columns);
   std::thread producer([&] {
     std::unique_ptr<Batch> batch;

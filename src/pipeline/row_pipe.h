@@ -13,17 +13,19 @@
 
 namespace footfall::pipeline {
 
-// Calls `produce` on a thread of its own; `produce` calls its sink once per row of `columns`
-// cells, and the sink copies the row with `fill(row, slot)` (on that thread) into a slot of a
-// batch. `consume` is called on the calling thread with each slot, in the order produced.
-// Returns the first error: of `consume` (the producer's sink then fails and it stops), else of
-// `produce`. The producer thread is joined before returning.
-Status PipeRows(
-    size_t columns,
-    const std::function<Status(const std::function<Status(std::span<const serving::Value>)>&)>&
-        produce,
-    const std::function<void(std::span<const serving::Value> row, std::span<serving::Value> slot)>&
-        fill,
-    const std::function<Status(std::span<const serving::Value>)>& consume);
+// Takes a row's cells; an error stops whoever hands it rows.
+using RowSink = std::function<Status(std::span<const serving::Value>)>;
+// Hands rows to its sink, one call per row.
+using RowSource = std::function<Status(const RowSink&)>;
+// Copies a row into a slot of the same width.
+using RowFill =
+    std::function<void(std::span<const serving::Value> row, std::span<serving::Value> slot)>;
+
+// Calls `produce` on a thread of its own; each row it hands over is copied with `fill` (on that
+// thread) into a slot of a batch. `consume` is called on the calling thread with each slot, in
+// the order produced. Returns the first error: of `consume` (the producer's sink then fails and
+// it stops), else of `produce`. The producer thread is joined before returning.
+Status PipeRows(size_t columns, const RowSource& produce, const RowFill& fill,
+                const RowSink& consume);
 
 }  // namespace footfall::pipeline

@@ -10,14 +10,14 @@ namespace footfall::pipeline {
 namespace {
 
 using serving::Value;
-using Sink = std::function<Status(std::span<const Value>)>;
+using Sink = RowSink;
 
 void Copy(std::span<const Value> row, std::span<Value> slot) {
   std::copy(row.begin(), row.end(), slot.begin());
 }
 
 // Rows (i, "row i") for i below n.
-std::function<Status(const Sink&)> Counting(int64_t n) {
+RowSource Counting(int64_t n) {
   return [n](const Sink& sink) -> Status {
     for (int64_t i = 0; i < n; ++i) {
       const Value row[] = {Value(i), Value("row " + std::to_string(i))};

@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "parquet/dataset.h"
+#include "pipeline/row_pipe.h"
 #include "serving/value.h"
 #include "serving/version_writer.h"
 #include "views/flow.h"
@@ -28,16 +29,14 @@ struct TableColumn {
   CellType type;
 };
 
-// A row's cells in column order: int64 for kInt, kTimestamp (microseconds) and kBool (0/1),
-// double for kReal, string for kText; monostate for NULL.
-using RowSink = std::function<Status(std::span<const serving::Value>)>;
-
 struct ViewTable {
   std::string name;
   std::vector<TableColumn> columns;
   std::vector<std::vector<std::string>> indexes;  // serving indexes, each a list of columns
-  // Calls the sink once per row, in the table's order; stops at the first error.
-  std::function<Status(const RowSink&)> rows;
+  // Calls the sink (row_pipe.h) once per row, in the table's order, and stops at its first
+  // error. A row's cells are in column order: int64 for kInt, kTimestamp (microseconds) and kBool
+  // (0/1), double for kReal, string for kText; monostate for NULL.
+  RowSource rows;
 };
 
 // The tables of the web model and of every flow (the flow tables hold every flow's rows, with a
