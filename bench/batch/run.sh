@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `footfall batch` over EVENTS generated events (default 10,000,000) with the enriched Parquet
 # already present, beside DuckDB building the web views of tests/e2e/web_duckdb_reference.mjs
-# (sessions, page_views, traffic_daily and a funnel, from the same lake, in SQL) in the same
-# run: wall time and peak RSS of each. footfall's time covers every view (also users, hourly
-# traffic, acquisition, journeys, flows, hourly metrics, the events table) and loading the
-# serving store; its report line gives each step's duration.
+# (sessions, page views, users, daily and hourly traffic, acquisition, the funnel's steps and
+# drop-offs, journeys and hourly metrics, from the same lake, in SQL) in the same run: wall time
+# and peak RSS of each. footfall's time covers more: the hourly metrics' engaged sessions and
+# HyperLogLog, the Parquet views, the capped events table and loading the serving store; its
+# report line gives each step's duration.
 #
 # Usage: bench/batch/run.sh [BUILD_DIR]   (EVENTS=N to change the size; DATA=DIR to reuse a data
 # directory a previous run's `gen --raw` and `enrich` made, with EVENTS events)
@@ -47,5 +48,5 @@ echo
 echo "| $EVENTS events | wall | peak RSS |"
 echo "|---|---:|---:|"
 echo "| footfall batch (every view, serving store) | ${ff_wall} s | ${ff_rss} MB |"
-echo "| DuckDB (4 web views) | ${dd_wall} s | ${dd_rss} MB |"
+echo "| DuckDB (the web views, in memory) | ${dd_wall} s | ${dd_rss} MB |"
 awk -v a="$ff_wall" -v b="$dd_wall" 'BEGIN { printf "ratio footfall/DuckDB: %.2f (target <= 1.0)\n", a / b }'

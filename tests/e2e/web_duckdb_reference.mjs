@@ -1,12 +1,14 @@
 // The web model recomputed in DuckDB SQL from the enriched Parquet lake, written from the
 // definitions of docs/views.md alone, and compared row by row with what `footfall batch`
-// published: every row and computed column of `sessions` and `page_views`, every row of
-// `traffic_daily` and every step of the `checkout` funnel.
+// published: every row and computed column of `sessions`, `page_views`, `users`,
+// `traffic_daily`, `traffic_hourly`, `acquisition`, `funnel_steps` and `funnel_dropoffs` of the
+// `checkout` funnel, `journey_transitions` and `journey_paths`, and of `metrics_hourly` every
+// column but engaged_sessions and users_estimate.
 //
 // Usage: node web_duckdb_reference.mjs WORK
 //   WORK/data/enriched/   the enriched lake (Hive-partitioned Parquet)
-//   WORK/<table>.json     `footfall sql --format json "SELECT * FROM <table>"` for sessions,
-//                         page_views, traffic_daily, funnel_steps and pipeline_versions
+//   WORK/<table>.json     `footfall sql --format json "SELECT * FROM <table>"` for each table
+//                         above and pipeline_versions
 // Exits 1 naming the table, key and column of each mismatch (the first few printed in full).
 
 import { readFileSync, readdirSync } from 'node:fs';
@@ -23,6 +25,7 @@ if (!work) {
 // the two must stay in step.
 const HEARTBEAT_S = 10;
 const MIN_VISIT_S = 5;
+const JOURNEY_STEPS = 4;
 const FUNNEL = {
   name: 'checkout',
   steps: [
@@ -290,9 +293,111 @@ await run(`
          p50 AS time_from_previous_p50_s, p90 AS time_from_previous_p90_s
   FROM s`);
 
+// funnel_dropoffs: sessions whose last step reached is k < the last step, by where they went
+// next: the journey page name of their first page view after step k, else (exit).
+const lastParts = [];
+for (let k = 1; k < fsteps.length; ++k) {
+  lastParts.push(`
+    SELECT ${k} AS last_step, domain_sessionid, seq FROM f_${k}
+    WHERE domain_sessionid NOT IN (SELECT domain_sessionid FROM f_${k + 1})`);
+}
+// users: per user key, from its sessions: the first session's landing page and source, the
+// latest session's user_id.
+await run(`
+  CREATE TABLE users AS
+  SELECT user_key,
+         last(user_id ORDER BY start_tstamp, domain_sessionid) FILTER (WHERE user_id IS NOT NULL)
+           AS user_id,
+         min(start_tstamp) AS first_seen, max(end_tstamp) AS last_seen, count(*) AS sessions,
+         sum(page_views) AS page_views, sum(engaged_time_in_s) AS engaged_time_in_s,
+         first(landing_page ORDER BY start_tstamp, domain_sessionid) AS first_landing_page,
+         first(refr_medium ORDER BY start_tstamp, domain_sessionid) AS first_refr_medium,
+         first(refr_source ORDER BY start_tstamp, domain_sessionid) AS first_refr_source,
+         first(mkt_campaign ORDER BY start_tstamp, domain_sessionid) AS first_mkt_campaign
+  FROM sessions GROUP BY 1`);
+
+// traffic_hourly: traffic_daily by the hour.
+const HOUR = `'%Y-%m-%dT%H:00:00Z'`;
+await run(`
+  CREATE TABLE traffic_hourly AS
+  WITH d AS (
+    SELECT strftime(derived_tstamp, ${HOUR}) AS hour, count(*) AS events,
+           count(*) FILTER (WHERE event = 'page_view') AS page_views
+    FROM ev GROUP BY 1),
+  s AS (
+    SELECT strftime(start_tstamp, ${HOUR}) AS hour, count(*) AS sessions,
+           count(DISTINCT user_key) AS users, count(*) FILTER (WHERE is_engaged = 1) AS engaged_sessions,
+           count(*) FILTER (WHERE page_views <= 1 AND is_engaged = 0) / count(*) AS bounce_rate,
+           sum(engaged_time_in_s) / count(*) AS avg_engaged_time_in_s
+    FROM sessions GROUP BY 1)
+  SELECT hour, coalesce(d.events, 0) AS events, coalesce(d.page_views, 0) AS page_views,
+         coalesce(s.sessions, 0) AS sessions, coalesce(s.users, 0) AS users,
+         coalesce(s.engaged_sessions, 0) AS engaged_sessions, s.bounce_rate, s.avg_engaged_time_in_s
+  FROM d FULL JOIN s USING (hour)`);
+
+// acquisition: sessions by the day they start and their first page view's source.
+await run(`
+  CREATE TABLE acquisition AS
+  SELECT strftime(start_tstamp, '%Y-%m-%d') AS date, refr_medium, refr_source, mkt_campaign,
+         count(*) AS sessions, count(DISTINCT user_key) AS users, sum(page_views) AS page_views,
+         count(*) FILTER (WHERE is_engaged = 1) AS engaged_sessions,
+         count(*) FILTER (WHERE converted = 1) AS conversions
+  FROM sessions GROUP BY ALL`);
+
+// Journeys: page names are paths with numeric and UUID segments as :id (an empty path is /).
+const ID_SEGMENT = `'[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'`;
+await run(`
+  CREATE TABLE journey_pages AS
+  SELECT domain_sessionid, page_view_in_session_index AS i, start_tstamp, seq,
+         array_to_string(list_transform(string_split(coalesce(nullif(page_urlpath, ''), '/'), '/'),
+                                        s -> CASE WHEN regexp_full_match(s, ${ID_SEGMENT}) THEN ':id'
+                                                  ELSE s END), '/') AS page
+  FROM page_views`);
+await run(`
+  CREATE TABLE journey_transitions AS
+  SELECT a.page AS from_page, b.page AS to_page, count(*) AS count,
+         quantile_cont((epoch_us(b.start_tstamp) - epoch_us(a.start_tstamp)) / 1e6, 0.5) AS gap_p50_s
+  FROM journey_pages a JOIN journey_pages b
+    ON a.domain_sessionid = b.domain_sessionid AND b.i = a.i + 1
+  GROUP BY 1, 2`);
+await run(`
+  CREATE TABLE journey_paths AS
+  WITH p AS (
+    SELECT string_agg(page, ' > ' ORDER BY i) AS path, count(*) AS steps
+    FROM journey_pages WHERE i <= ${JOURNEY_STEPS} GROUP BY domain_sessionid)
+  SELECT row_number() OVER (ORDER BY count(*) DESC, path) AS rank, path, max(steps) AS steps,
+         count(*) AS sessions
+  FROM p GROUP BY path`);
+
+await run(`
+  CREATE TABLE funnel_dropoffs AS
+  WITH l AS (${lastParts.join('\n    UNION ALL')})
+  SELECT ${sqlString(FUNNEL.name)} AS funnel, l.last_step, coalesce(j.page, '(exit)') AS next_page,
+         count(*) AS sessions
+  FROM l ASOF LEFT JOIN journey_pages j ON l.domain_sessionid = j.domain_sessionid AND l.seq < j.seq
+  GROUP BY ALL`);
+
+// metrics_hourly, but for engaged_sessions (the hour a session became engaged, which the speed
+// layer's folder decides event by event) and users_estimate (its HyperLogLog): events, page
+// views and pings by the hour they happen, sessions by the hour they start, distinct users of
+// the hour's events.
+await run(`
+  CREATE TABLE metrics_hourly AS
+  WITH e AS (
+    SELECT strftime(derived_tstamp, ${HOUR}) AS hour, count(*) AS events,
+           count(*) FILTER (WHERE event = 'page_view') AS page_views,
+           count(*) FILTER (WHERE event = 'page_ping') AS page_pings,
+           count(DISTINCT coalesce(domain_userid, network_userid)) AS users
+    FROM ev GROUP BY 1),
+  s AS (SELECT strftime(start_tstamp, ${HOUR}) AS hour, count(*) AS sessions_started
+        FROM sessions GROUP BY 1)
+  SELECT hour, events, page_views, page_pings, coalesce(sessions_started, 0) AS sessions_started,
+         users
+  FROM e LEFT JOIN s USING (hour)`);
+
 // REFERENCE_TIME_ONLY=1 (bench/batch/run.sh): how long DuckDB took to build these views from
 // the lake, and no comparison.
-console.log(`duckdb: sessions, page_views, traffic_daily and funnel_steps of ${summary.events} ` +
+console.log(`duckdb: the web views of ${summary.events} ` +
             `events in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 if (process.env.REFERENCE_TIME_ONLY === '1') process.exit(0);
 
@@ -404,6 +509,31 @@ const funnel = await compare('funnel_steps', ['funnel', 'step'], {
       conversion_from_start: 'num', time_from_previous_p50_s: 'num', time_from_previous_p90_s: 'num',
     });
 
+await compare('users', 'user_key', {
+      user_id: 'text', first_seen: 'time', last_seen: 'time', sessions: 'num', page_views: 'num',
+      engaged_time_in_s: 'num', first_landing_page: 'text', first_refr_medium: 'text',
+      first_refr_source: 'text', first_mkt_campaign: 'text',
+    });
+
+await compare('traffic_hourly', 'hour', {
+  events: 'num', page_views: 'num', sessions: 'num', users: 'num', engaged_sessions: 'num',
+  bounce_rate: 'num', avg_engaged_time_in_s: 'num',
+});
+
+await compare('acquisition', ['date', 'refr_medium', 'refr_source', 'mkt_campaign'], {
+  sessions: 'num', users: 'num', page_views: 'num', engaged_sessions: 'num', conversions: 'num',
+});
+
+await compare('funnel_dropoffs', ['funnel', 'last_step', 'next_page'], {sessions: 'num'});
+
+await compare('journey_transitions', ['from_page', 'to_page'], {count: 'num', gap_p50_s: 'num'});
+
+await compare('journey_paths', 'path', {rank: 'num', steps: 'num', sessions: 'num'});
+
+await compare('metrics_hourly', 'hour', {
+  events: 'num', page_views: 'num', page_pings: 'num', sessions_started: 'num', users: 'num',
+});
+
 // The published version's own counts.
 const version = readFootfall('pipeline_versions').at(-1);
 const totals = {
@@ -431,4 +561,4 @@ if (mismatches.length > 0) {
   console.log(`FAIL: ${mismatches.length} mismatches between footfall and the DuckDB reference`);
   process.exit(1);
 }
-console.log('ok: every row of sessions, page_views, traffic_daily and funnel_steps agrees with DuckDB');
+console.log('ok: every row of every web view compared agrees with DuckDB');

@@ -2,9 +2,9 @@
 # The web model against an independent reference: generated shop traffic (JavaScript-tracker
 # sessions with page pings, try-ons, carts and transactions, plus a studio's server-side events)
 # goes through `footfall batch` with a funnel and conversions, and web_duckdb_reference.mjs
-# recomputes sessions, page_views, traffic_daily and funnel_steps in DuckDB SQL from the
-# enriched Parquet lake, following docs/views.md, and compares them row by row with what
-# `footfall sql` serves.
+# recomputes the web views (sessions, page views, users, traffic, acquisition, the funnel,
+# journeys, hourly metrics) in DuckDB SQL from the enriched Parquet lake, following
+# docs/views.md, and compares them row by row with what `footfall sql` serves.
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -22,7 +22,8 @@ EVENTS=${WEB_REFERENCE_EVENTS:-200000}
   { cat "$WORK/batch.stderr"; fail "footfall batch"; }
 
 # The view tables in full (the events table is capped; the views are not).
-for table in sessions page_views traffic_daily funnel_steps pipeline_versions; do
+for table in sessions page_views users traffic_daily traffic_hourly acquisition funnel_steps \
+  funnel_dropoffs journey_transitions journey_paths metrics_hourly pipeline_versions; do
   "$FOOTFALL" sql --data "$WORK/data" --format json "SELECT * FROM $table" >"$WORK/$table.json"
 done
 
