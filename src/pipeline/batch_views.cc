@@ -57,44 +57,56 @@ size_t FieldIndex(std::string_view name) {
   throw std::logic_error("no enriched-event field " + std::string(name));
 }
 
-// Keeps a row of the lake by its event_id (a null id is "").
-using IdFilter = std::function<bool(std::string_view event_id)>;
+// Keeps a row of the lake by some of its string fields (a null, or a field not read, is ""),
+// before the row is built into an event.
+struct RowFilter {
+  std::vector<std::string> fields;                                     // registry names
+  std::function<bool(std::span<const std::string_view> values)> keep;  // values of `fields`
+};
 
 // The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
-// -1, from the row groups that may satisfy `where`, and of those the rows `keep` keeps (every
-// row when it is empty; else event_id must be among the fields read). Rows are dropped before
-// they are built into events.
+// -1, from the row groups that may satisfy `where`, and of those the rows `filter` keeps (every
+// row when it has no fields).
 Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
                                                  const std::vector<std::string>& paths,
                                                  const std::vector<int>& indices,
                                                  std::vector<parquet::ColumnPredicate> where,
-                                                 IdFilter keep = {}) {
+                                                 RowFilter filter = {}) {
   std::vector<std::string> columns;
-  size_t id_column = 0;
   for (size_t k = 0; k < indices.size(); ++k) {
-    if (indices[k] < 0) continue;
-    if (event::EventFields()[k].name == "event_id") id_column = columns.size();
-    columns.emplace_back(event::EventFields()[k].name);
+    if (indices[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+  }
+  // The filter's fields as positions among `columns`; one the files lack is always "".
+  constexpr size_t kAbsent = std::numeric_limits<size_t>::max();
+  std::vector<size_t> filtered;
+  for (const std::string& name : filter.fields) {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    filtered.push_back(it == columns.end() ? kAbsent : static_cast<size_t>(it - columns.begin()));
   }
   return engine::ReadParquet<event::Event>(
       ctx, paths, columns,
-      [indices, keep, id_column](std::span<const parquet::ColumnVector> cols,
-                                 engine::Emitter<event::Event> emit) {
+      [indices, keep = filter.keep, filtered](std::span<const parquet::ColumnVector> cols,
+                                              engine::Emitter<event::Event> emit) {
         // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
         // them would be hundreds of megabytes written once and read once, out of the caches.
         constexpr size_t kRowsAtOnce = 256;
         size_t rows = 0;
         for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
+        std::vector<std::string_view> values(filtered.size());
         const auto kept = [&](size_t r) {
-          const parquet::ColumnVector& ids = cols[id_column];
-          return keep(ids.IsNull(r) ? std::string_view() : ids.GetBytes(r));
+          for (size_t i = 0; i < filtered.size(); ++i) {
+            if (filtered[i] == kAbsent) continue;
+            const parquet::ColumnVector& c = cols[filtered[i]];
+            values[i] = c.IsNull(r) ? std::string_view() : c.GetBytes(r);
+          }
+          return keep(values);
         };
         std::vector<event::Event> events;
         events.reserve(kRowsAtOnce);
         for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
           events.clear();
           const size_t end = std::min(rows, begin + kRowsAtOnce);
-          if (!keep) {
+          if (filtered.empty()) {
             AppendEvents(cols, indices, &events, begin, end);
           } else {
             // Each run of kept rows at once.
@@ -228,23 +240,52 @@ T Unpack(const Packed<T>& p) {
   return value;
 }
 
+// An event's step of a flow keyed by its case: (1, the step), or ("", (0, {})) for an event
+// of the flow it cannot place (views::StepOutcome::kIncomplete).
+using KeyedFlowStep = std::pair<std::string, std::pair<int, views::FlowStep>>;
+
+// Appends the step of `e` in the flow of `extractor`, if it is in the flow.
+void AppendFlowStep(const views::FlowExtractor& extractor, const event::Event& e,
+                    std::vector<KeyedFlowStep>* out) {
+  views::FlowStep step;
+  switch (extractor.Extract(e, &step)) {
+    case views::StepOutcome::kStep: {
+      std::string id = step.case_id;
+      out->push_back({std::move(id), {1, std::move(step)}});
+      break;
+    }
+    case views::StepOutcome::kIncomplete:
+      out->push_back({std::string(), {0, views::FlowStep()}});
+      break;
+    case views::StepOutcome::kNotInFlow:
+      break;
+  }
+}
+
+using FlowExtractors = std::shared_ptr<const std::vector<views::FlowExtractor>>;
+
 // What the analysis of one session group gives, each part read by other steps: its page views
 // and sessions keyed by the day they start (DayNumber), the facts of its sessions for the web
 // summaries, its events folded per hour by the speed layer's definition
-// (views/bucket_metrics.h; without the users, counted apart) and the distinct (hour, user)
-// pairs of its events.
+// (views/bucket_metrics.h; without the users, counted apart), the distinct (hour, user) pairs
+// of its events, its events' steps of each flow and their times (views::MetricsTime).
 struct GroupOutput {
+  int64_t events = 0;
   Packed<std::vector<std::pair<int64_t, views::PageViewRow>>> page_views;
   Packed<std::vector<std::pair<int64_t, views::WebSessionRow>>> sessions;
   Packed<std::vector<views::SessionFacts>> facts;
   Packed<std::vector<std::pair<Micros, views::BucketMetrics>>> hours;
   Packed<std::vector<std::pair<Micros, std::string>>> hour_users;
+  Packed<std::vector<std::vector<KeyedFlowStep>>> flow_steps;  // one list per flow
+  Packed<std::vector<Micros>> times;
 };
 
 GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>& events,
                          const views::WebModelOptions& web,
-                         const std::vector<views::FlowSpec>& flows) {
+                         const std::vector<views::FlowSpec>& flows,
+                         const std::vector<views::FlowExtractor>& extractors) {
   GroupOutput out;
+  out.events = static_cast<int64_t>(events.size());
   std::vector<const event::Event*> ptrs;
   ptrs.reserve(events.size());
   for (const event::Event& e : events) ptrs.push_back(&e);
@@ -266,10 +307,18 @@ GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>
   views::MetricsFolder folder(web, flows);
   std::map<Micros, views::BucketMetrics> by_hour;
   std::set<std::pair<Micros, std::string>> users;
+  std::vector<std::vector<KeyedFlowStep>> flow_steps(extractors.size());
+  std::vector<Micros> times;
+  times.reserve(events.size());
   for (const event::Event& e : events) {
-    const Micros hour = HourStart(views::MetricsTime(e));
+    const Micros time = views::MetricsTime(e);
+    times.push_back(time);
+    const Micros hour = HourStart(time);
     folder.Fold(e, &by_hour[hour]);
     if (const std::string& user = views::UserKey(e); !user.empty()) users.emplace(hour, user);
+    for (size_t f = 0; f < extractors.size(); ++f) {
+      AppendFlowStep(extractors[f], e, &flow_steps[f]);
+    }
   }
   std::vector<std::pair<Micros, views::BucketMetrics>> hours;
   for (auto& [hour, metrics] : by_hour) {
@@ -278,6 +327,8 @@ GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>
   }
   out.hours = Pack(hours);
   out.hour_users = Pack(std::vector<std::pair<Micros, std::string>>(users.begin(), users.end()));
+  out.flow_steps = Pack(flow_steps);
+  out.times = Pack(times);
   return out;
 }
 
@@ -437,9 +488,8 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     return out;
   }
 
-  // 1. Read and deduplicate; the unique events are cached for every later step.
-  // Fields the files lack (written by an older footfall) stay empty; a column of another type
-  // than the field's is corruption.
+  // 1. Deduplicate. Fields the files lack (written by an older footfall) stay empty; a column of
+  // another type than the field's is corruption.
   FOOTFALL_ASSIGN_OR_RETURN(const std::vector<int> present,
                             EventColumnIndices(enriched.schema(), enriched.dir()));
   // Only the fields the views read (views/view_fields.h).
@@ -453,49 +503,72 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   }
   // Events whose id occurs once (by a 64-bit hash of the id) are unique as they are read; only
   // the others cross the deduplication shuffle (where a hash collision merely sends a unique
-  // event), so that the lake's bulk is not shuffled by event_id.
+  // event), so that the lake's bulk is not shuffled by event_id. The kept copies are cached:
+  // every later step reads them beside the lake.
   FOOTFALL_ASSIGN_OR_RETURN(const auto repeated, RepeatedIds(ctx, paths));
-  FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> once,
-                            ReadEvents(ctx, paths, projected, {}, [repeated](std::string_view id) {
-                              return !repeated->contains(IdHash(id));
-                            }));
-  engine::Dataset<Copy> all = once.Map([](event::Event&& e) { return ToCopy(e); });
+  std::optional<engine::Dataset<Copy>> copies;
   if (!repeated->empty()) {
     FOOTFALL_ASSIGN_OR_RETURN(
-        engine::Dataset<event::Event> copies,
+        engine::Dataset<event::Event> read,
         ReadEvents(ctx, paths, projected, {},
-                   [repeated](std::string_view id) { return repeated->contains(IdHash(id)); }));
-    all = all.Union(copies
-                        .Map([](event::Event&& e) {
-                          Copy c = ToCopy(e);
-                          std::string id = std::move(c.event_id);
-                          return std::pair<std::string, Copy>(std::move(id), std::move(c));
-                        })
-                        .ReduceByKey([](Copy&& a, Copy&& b) {
-                          const uint64_t n = a.copies + b.copies;
-                          if (!Kept(a, b)) a = std::move(b);
-                          a.copies = n;
-                          return std::move(a);
-                        })
-                        .Map([](std::pair<std::string, Copy>&& p) {
-                          p.second.event_id = std::move(p.first);
-                          return std::move(p.second);
-                        }));
+                   {{"event_id"}, [repeated](std::span<const std::string_view> v) {
+                      return repeated->contains(IdHash(v[0]));
+                    }}));
+    copies = read.Map([](event::Event&& e) {
+                   Copy c = ToCopy(e);
+                   std::string id = std::move(c.event_id);
+                   return std::pair<std::string, Copy>(std::move(id), std::move(c));
+                 })
+                 .ReduceByKey([](Copy&& a, Copy&& b) {
+                   const uint64_t n = a.copies + b.copies;
+                   if (!Kept(a, b)) a = std::move(b);
+                   a.copies = n;
+                   return std::move(a);
+                 })
+                 .Map([](std::pair<std::string, Copy>&& p) {
+                   p.second.event_id = std::move(p.first);
+                   return std::move(p.second);
+                 })
+                 .Cache();
+    FOOTFALL_ASSIGN_OR_RETURN(
+        const auto removed,
+        copies->Map([](Copy&& c) { return c.copies - 1; }).Reduce(std::plus<uint64_t>()));
+    out.duplicates = removed.value_or(0);
   }
-  const engine::Dataset<Copy> unique = all.Cache();
+  const auto with_copies = [&copies](engine::Dataset<Copy> events, auto keep) {
+    return copies ? events.Union(copies->Filter(keep)) : events;
+  };
+  const auto in_group = [](const Copy& c) { return !c.group.empty(); };
+  const auto in_no_group = [](const Copy& c) { return c.group.empty(); };
+  // Events of no session group (SessionGroupKey: no session id and no user, such as a back
+  // office's server-side events) are few: read apart, and cached for the metrics and flows.
   FOOTFALL_ASSIGN_OR_RETURN(
-      auto counts,
-      unique.Map([](Copy&& c) { return std::pair<uint64_t, uint64_t>(1, c.copies - 1); })
-          .Reduce([](std::pair<uint64_t, uint64_t> a, std::pair<uint64_t, uint64_t> b) {
-            return std::pair<uint64_t, uint64_t>(a.first + b.first, a.second + b.second);
-          }));
-  if (counts) std::tie(out.events, out.duplicates) = *counts;
+      engine::Dataset<event::Event> lone,
+      ReadEvents(ctx, paths, projected, {},
+                 {{"event_id", "domain_sessionid", "domain_userid", "network_userid"},
+                  [repeated](std::span<const std::string_view> v) {
+                    return v[1].empty() && v[2].empty() && v[3].empty() &&
+                           !repeated->contains(IdHash(v[0]));
+                  }}));
+  const engine::Dataset<Copy> sessionless =
+      with_copies(lone.Map([](event::Event&& e) { return ToCopy(e); }), in_no_group).Cache();
+  FOOTFALL_ASSIGN_OR_RETURN(
+      const auto lone_events,
+      sessionless.Map([](Copy&&) { return uint64_t{1}; }).Reduce(std::plus<uint64_t>()));
   timer.Done("read and deduplicate");
 
-  // 2. Sessions: each session group (SessionGroupKey) in time order, analysed once; the
-  // results are cached for the sessions, the hourly metrics and the users.
+  // 2. Sessions: the lake's events of a session group, read and grouped by SessionGroupKey in
+  // time order, each group analysed once; the results are cached for the later steps.
+  FOOTFALL_ASSIGN_OR_RETURN(
+      engine::Dataset<event::Event> once,
+      ReadEvents(ctx, paths, projected, {},
+                 {{"event_id"}, [repeated](std::span<const std::string_view> v) {
+                    return !repeated->contains(IdHash(v[0]));
+                  }}));
+  auto extractors = std::make_shared<std::vector<views::FlowExtractor>>();
+  for (const views::FlowSpec& spec : flows) extractors->emplace_back(spec);
   const auto analysed =
-      unique.Filter([](const Copy& c) { return !c.group.empty(); })
+      with_copies(once.Map([](event::Event&& e) { return ToCopy(e); }).Filter(in_group), in_group)
           .Map([](Copy&& c) {
             return std::pair<std::string, TimedEvent>(
                 std::move(c.group), TimedEvent{c.time, std::move(c.event_id), std::move(c.bytes)});
@@ -503,12 +576,17 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
           .GroupByKey([](const TimedEvent& a, const TimedEvent& b) {
             return std::tie(a.time, a.event_id) < std::tie(b.time, b.event_id);
           })
-          .Map([web, flows](std::pair<std::string, std::vector<TimedEvent>>&& g) {
+          .Map([web, flows, extractors = FlowExtractors(extractors)](
+                   std::pair<std::string, std::vector<TimedEvent>>&& g) {
             std::vector<event::Event> events(g.second.size());
             for (size_t i = 0; i < events.size(); ++i) DecodeInto(g.second[i].bytes, &events[i]);
-            return AnalyzeGroup(g.first, events, web, flows);
+            return AnalyzeGroup(g.first, events, web, flows, *extractors);
           })
           .Cache();
+  FOOTFALL_ASSIGN_OR_RETURN(
+      const auto grouped_events,
+      analysed.Map([](GroupOutput&& g) { return g.events; }).Reduce(std::plus<int64_t>()));
+  out.events = lone_events.value_or(0) + static_cast<uint64_t>(grouped_events.value_or(0));
   // Page view and session rows, never gathered: grouped by the day they start, each day in
   // (start, id) order, written as one Parquet file per day by the rank that holds the day.
   FOOTFALL_ASSIGN_OR_RETURN(
@@ -534,8 +612,8 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     a.Combine(b);
     return std::move(a);
   };
-  const auto sessionless =
-      unique.Filter([](const Copy& c) { return c.group.empty(); })
+  const auto sessionless_hours =
+      sessionless
           .Map([](Copy&& c) {
             return std::pair<Micros, std::string>(HourStart(c.time), std::move(c.bytes));
           })
@@ -548,7 +626,7 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
               combine);
   FOOTFALL_ASSIGN_OR_RETURN(auto hourly,
                             analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.hours); })
-                                .Union(sessionless)
+                                .Union(sessionless_hours)
                                 .ReduceByKey(combine)
                                 .CollectOnLeader());
   FOOTFALL_ASSIGN_OR_RETURN(
@@ -590,28 +668,16 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   timer.Done("web views");
 
   // 4. Flows: group each flow's steps by case, analyse each case.
-  for (const views::FlowSpec& spec : flows) {
-    const auto extractor = std::make_shared<const views::FlowExtractor>(spec);
+  for (size_t f = 0; f < flows.size(); ++f) {
+    const views::FlowSpec& spec = flows[f];
     FOOTFALL_ASSIGN_OR_RETURN(
         auto steps,
-        unique
-            .FlatMap([extractor](Copy&& c) {
-              std::vector<std::pair<std::string, std::pair<int, views::FlowStep>>> r;
-              views::FlowStep step;
-              switch (extractor->Extract(Decode(c.bytes), &step)) {
-                case views::StepOutcome::kStep: {
-                  std::string id = step.case_id;
-                  r.push_back({std::move(id), {1, std::move(step)}});
-                  break;
-                }
-                case views::StepOutcome::kIncomplete:
-                  r.push_back({std::string(), {0, views::FlowStep()}});
-                  break;
-                case views::StepOutcome::kNotInFlow:
-                  break;
-              }
+        analysed.FlatMap([f](GroupOutput&& g) { return std::move(Unpack(g.flow_steps)[f]); })
+            .Union(sessionless.FlatMap([f, extractors = FlowExtractors(extractors)](Copy&& c) {
+              std::vector<KeyedFlowStep> r;
+              AppendFlowStep((*extractors)[f], Decode(c.bytes), &r);
               return r;
-            })
+            }))
             .GroupByKey([](const std::pair<int, views::FlowStep>& a,
                            const std::pair<int, views::FlowStep>& b) {
               return views::FlowStepLess(a.second, b.second);
@@ -653,7 +719,8 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
     const size_t cap = recent_events_cap;
     FOOTFALL_ASSIGN_OR_RETURN(
         std::vector<Micros> latest,
-        unique.Map([](Copy&& c) { return c.time; })
+        analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.times); })
+            .Union(sessionless.Map([](Copy&& c) { return c.time; }))
             .MapPartitions([cap](std::vector<Micros>&& times) {
               if (times.size() > cap) {
                 std::nth_element(times.begin(), times.begin() + static_cast<ptrdiff_t>(cap) - 1,
@@ -669,14 +736,13 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                        latest.end(), std::greater<>());
       threshold = latest[cap - 1];
     }
-    FOOTFALL_ASSIGN_OR_RETURN(std::vector<std::string> kept_keys,
-                              unique
-                                  .Filter([threshold, repeated](const Copy& c) {
-                                    return c.time >= threshold &&
-                                           repeated->contains(IdHash(c.event_id));
-                                  })
-                                  .Map([](Copy&& c) { return KeptKey(Decode(c.bytes)); })
-                                  .Collect());
+    std::vector<std::string> kept_keys;
+    if (copies) {
+      FOOTFALL_ASSIGN_OR_RETURN(
+          kept_keys, copies->Filter([threshold](const Copy& c) { return c.time >= threshold; })
+                         .Map([](Copy&& c) { return KeptKey(Decode(c.bytes)); })
+                         .Collect());
+    }
     const auto kept = std::make_shared<const std::unordered_set<std::string>>(
         std::make_move_iterator(kept_keys.begin()), std::make_move_iterator(kept_keys.end()));
     kept_keys = {};

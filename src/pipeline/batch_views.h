@@ -47,8 +47,10 @@ struct ComputedViews {
   std::vector<StepDuration> durations;  // in the order the steps ran
 };
 
-// The deduplicated events are cached by the engine (in memory within its budget, spilled to
-// disk beyond it) and never held in memory at once. The web summaries (users, traffic,
+// The lake's events are never held in memory at once, nor cached: they flow from the Parquet
+// files into the session shuffle (spilled beyond the engine's budget); only the kept copies of
+// repeated ids and the events of no session group (server-side ones) are cached, and the
+// analysed session groups, for the steps that read them. The web summaries (users, traffic,
 // acquisition, journeys, funnels) are reduced by key on the engine and only their rows
 // gathered; page view and session rows are written by day, in parallel, as Parquet files in
 // `rows_dir` (on storage every rank sees), for rank 0 to publish; flow cases are gathered.
