@@ -66,6 +66,11 @@ const rows = async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson();
 const one = async (sql) => Object.values((await rows(sql))[0])[0];
 
 await run(`SET threads = 2`);
+// REFERENCE_MEMORY_MB (bench/batch/run.sh): DuckDB's memory limit, beyond which it spills to
+// disk; by default DuckDB's own (80 % of the machine's memory).
+if (process.env.REFERENCE_MEMORY_MB) {
+  await run(`SET memory_limit = '${Number(process.env.REFERENCE_MEMORY_MB)}MB'`);
+}
 await run(`SET TimeZone = 'UTC'`);
 
 // The lake's files are those its newest manifest lists (a file of an unfinished commit is not
