@@ -67,7 +67,8 @@ const one = async (sql) => Object.values((await rows(sql))[0])[0];
 
 await run(`SET threads = 2`);
 // REFERENCE_MEMORY_MB (bench/batch/run.sh): DuckDB's memory limit, beyond which it spills to
-// disk; by default DuckDB's own (80 % of the machine's memory).
+// disk, in WORK; by default DuckDB's own (80 % of the machine's memory).
+await run(`SET temp_directory = ${sqlString(join(work, 'duckdb_tmp'))}`);
 if (process.env.REFERENCE_MEMORY_MB) {
   await run(`SET memory_limit = '${Number(process.env.REFERENCE_MEMORY_MB)}MB'`);
 }
