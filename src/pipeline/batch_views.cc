@@ -541,7 +541,8 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   const auto in_group = [](const Copy& c) { return !c.group.empty(); };
   const auto in_no_group = [](const Copy& c) { return c.group.empty(); };
   // Events of no session group (SessionGroupKey: no session id and no user, such as a back
-  // office's server-side events) are few: read apart, and cached for the metrics and flows.
+  // office's server-side events) are few: read apart, and cached for the metrics and flows. The
+  // rows are picked by those raw fields before they become events, and the group key decides.
   FOOTFALL_ASSIGN_OR_RETURN(
       engine::Dataset<event::Event> lone,
       ReadEvents(ctx, paths, projected, {},
@@ -551,7 +552,9 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
                            !repeated->contains(IdHash(v[0]));
                   }}));
   const engine::Dataset<Copy> sessionless =
-      with_copies(lone.Map([](event::Event&& e) { return ToCopy(e); }), in_no_group).Cache();
+      with_copies(lone.Map([](event::Event&& e) { return ToCopy(e); }).Filter(in_no_group),
+                  in_no_group)
+          .Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
       const auto lone_events,
       sessionless.Map([](Copy&&) { return uint64_t{1}; }).Reduce(std::plus<uint64_t>()));

@@ -115,18 +115,21 @@ Status PipeRows(size_t columns, const RowSource& produce, const RowFill& fill,
     queue.ProducerDone(std::move(status));
   });
   Status consumed;
-  while (std::unique_ptr<Batch> batch = queue.TakeFull()) {
-    const std::span<const Value> cells(batch->cells);
-    for (size_t r = 0; r < batch->rows && consumed.ok(); ++r) {
-      consumed = consume(cells.subspan(r * columns, columns));
+  try {
+    while (std::unique_ptr<Batch> batch = queue.TakeFull()) {
+      const std::span<const Value> cells(batch->cells);
+      for (size_t r = 0; r < batch->rows && consumed.ok(); ++r) {
+        consumed = consume(cells.subspan(r * columns, columns));
+      }
+      if (!consumed.ok()) break;
+      batch->rows = 0;
+      queue.PutFree(std::move(batch));
     }
-    if (!consumed.ok()) {
-      queue.ConsumerStopped();
-      break;
-    }
-    batch->rows = 0;
-    queue.PutFree(std::move(batch));
+  } catch (const std::exception& e) {
+    consumed = Internal(std::string("consuming rows failed: ") + e.what());
   }
+  // The producer stops at its next row, if it has not finished.
+  if (!consumed.ok()) queue.ConsumerStopped();
   producer.join();
   if (!consumed.ok()) return consumed;
   return queue.producer_status();

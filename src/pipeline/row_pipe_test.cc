@@ -91,6 +91,14 @@ TEST(PipeRows, AThrowingProducerIsAnError) {
   EXPECT_NE(s.message().find("bad row"), std::string::npos);
 }
 
+TEST(PipeRows, AThrowingConsumerIsAnErrorAndStopsTheProducer) {
+  const Status s = PipeRows(2, Counting(1'000'000), Copy, [](std::span<const Value>) -> Status {
+    throw std::runtime_error("no room");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_NE(s.message().find("no room"), std::string::npos);
+}
+
 TEST(PipeRows, ARowOfTheWrongWidthIsAnError) {
   const auto wide = [](const Sink& sink) -> Status {
     const Value row[] = {Value(int64_t{1}), Value(), Value()};
