@@ -168,7 +168,7 @@ TEST(Batch, RepeatedIdsAmongUniqueEventsKeepTheEarliestCopy) {
     std::snprintf(buf, sizeof buf, "6e0b1c3a-2d4f-4a5b-8c6d-%012d", i);
     return std::string(buf);
   };
-  constexpr int kUnique = 3000;
+  constexpr int kUnique = 3000, kServerSide = 200;
   {
     rawlog::LogOptions o;
     o.segment_max_bytes = 64 << 10;  // the copies fall in other segments than the originals
@@ -185,20 +185,36 @@ TEST(Batch, RepeatedIdsAmongUniqueEventsKeepTheEarliestCopy) {
       (*log)->Append(rawlog::EncodePayload(p), [](const Status&) {});
     };
     const Micros t0 = 1764115200000000;
+    // Server-side events, of no session and no user: they belong to no session group.
+    const auto append_server_side = [&](int i, Micros at, const std::string& action) {
+      p.timestamp = at;
+      p.query = "e=se&se_ca=studio&se_ac=" + action + "&eid=" + id(i);
+      (*log)->Append(rawlog::EncodePayload(p), [](const Status&) {});
+    };
     for (int i = 0; i < kUnique; ++i) append(i, t0 + i * kMicrosPerSecond, "p" + std::to_string(i));
-    // Ids 7 and 11 again, later (not kept); id 13 again, earlier (kept).
+    for (int i = kUnique; i < kUnique + kServerSide; ++i) {
+      append_server_side(i, t0 + i * kMicrosPerSecond, "shot");
+    }
+    // Ids 7 and 11 again, later (not kept); id 13 again, earlier (kept); a server-side id again,
+    // earlier (kept).
     append(7, t0 + 9000 * kMicrosPerSecond, "late");
     append(11, t0 + 9001 * kMicrosPerSecond, "late");
     append(11, t0 + 9002 * kMicrosPerSecond, "later");
     append(13, t0 - kMicrosPerSecond, "early");
+    append_server_side(kUnique + 5, t0 - kMicrosPerSecond, "early");
     ASSERT_TRUE((*log)->Close().ok());
   }
   auto report = RunBatch(Options(data));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_EQ(report->events, static_cast<uint64_t>(kUnique));
-  EXPECT_EQ(report->duplicates, 4u);
-  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), kUnique);
-  EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT event_id) FROM events"), kUnique);
+  constexpr int kEvents = kUnique + kServerSide;
+  EXPECT_EQ(report->events, static_cast<uint64_t>(kEvents));
+  EXPECT_EQ(report->duplicates, 5u);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events"), kEvents);
+  EXPECT_EQ(QueryInt(data, "SELECT count(DISTINCT event_id) FROM events"), kEvents);
+  EXPECT_EQ(QueryInt(data, "SELECT sum(events) FROM metrics_hourly"), kEvents);
+  EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events WHERE event_id = '" + id(kUnique + 5) +
+                               "' AND se_action = 'early'"),
+            1);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events WHERE page_urlpath IN ('/late', '/later')"),
             0);
   EXPECT_EQ(QueryInt(data, "SELECT count(*) FROM events WHERE event_id = '" + id(13) +
