@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <limits>
 #include <map>
@@ -64,59 +65,95 @@ struct RowFilter {
   std::function<bool(std::span<const std::string_view> values)> keep;  // values of `fields`
 };
 
+// The position of each of `names` among the `columns` read, or kNotRead.
+constexpr size_t kNotRead = std::numeric_limits<size_t>::max();
+std::vector<size_t> Positions(const std::vector<std::string>& columns,
+                              const std::vector<std::string>& names) {
+  std::vector<size_t> out;
+  for (const std::string& name : names) {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    out.push_back(it == columns.end() ? kNotRead : static_cast<size_t>(it - columns.begin()));
+  }
+  return out;
+}
+
+// A string field of a row: "" when null or not read.
+std::string_view StringAt(std::span<const parquet::ColumnVector> cols, size_t position,
+                          size_t row) {
+  if (position == kNotRead || cols[position].IsNull(row)) return {};
+  return cols[position].GetBytes(row);
+}
+
+std::optional<Micros> TimeAt(std::span<const parquet::ColumnVector> cols, size_t position,
+                             size_t row) {
+  if (position == kNotRead || cols[position].IsNull(row)) return std::nullopt;
+  return cols[position].GetInt64(row);
+}
+
+// The registry names of the fields whose `indices` are not -1, in registry order: the columns
+// a read with that projection gets.
+std::vector<std::string> ColumnsOf(const std::vector<int>& indices) {
+  std::vector<std::string> columns;
+  for (size_t k = 0; k < indices.size(); ++k) {
+    if (indices[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
+  }
+  return columns;
+}
+
+// Which rows of a row group a RowFilter keeps (every row when it has no fields). Stateless:
+// tasks on several threads share it.
+class RowSelector {
+ public:
+  static constexpr size_t kMaxFields = 8;
+  RowSelector(const RowFilter& filter, const std::vector<std::string>& columns)
+      : keep_(filter.keep), positions_(Positions(columns, filter.fields)) {
+    if (positions_.size() > kMaxFields) throw std::logic_error("a row filter of too many fields");
+  }
+  bool all() const { return positions_.empty(); }
+  bool Keeps(std::span<const parquet::ColumnVector> cols, size_t row) const {
+    std::array<std::string_view, kMaxFields> values;
+    for (size_t i = 0; i < positions_.size(); ++i) values[i] = StringAt(cols, positions_[i], row);
+    return keep_(std::span<const std::string_view>(values.data(), positions_.size()));
+  }
+
+ private:
+  std::function<bool(std::span<const std::string_view>)> keep_;
+  std::vector<size_t> positions_;
+};
+
 // The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
-// -1, from the row groups that may satisfy `where`, and of those the rows `filter` keeps (every
-// row when it has no fields).
+// -1, from the row groups that may satisfy `where`, and of those the rows `filter` keeps.
 Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
                                                  const std::vector<std::string>& paths,
                                                  const std::vector<int>& indices,
                                                  std::vector<parquet::ColumnPredicate> where,
                                                  RowFilter filter = {}) {
-  std::vector<std::string> columns;
-  for (size_t k = 0; k < indices.size(); ++k) {
-    if (indices[k] >= 0) columns.emplace_back(event::EventFields()[k].name);
-  }
-  // The filter's fields as positions among `columns`; one the files lack is always "".
-  constexpr size_t kAbsent = std::numeric_limits<size_t>::max();
-  std::vector<size_t> filtered;
-  for (const std::string& name : filter.fields) {
-    const auto it = std::find(columns.begin(), columns.end(), name);
-    filtered.push_back(it == columns.end() ? kAbsent : static_cast<size_t>(it - columns.begin()));
-  }
+  const std::vector<std::string> columns = ColumnsOf(indices);
   return engine::ReadParquet<event::Event>(
       ctx, paths, columns,
-      [indices, keep = filter.keep, filtered](std::span<const parquet::ColumnVector> cols,
-                                              engine::Emitter<event::Event> emit) {
+      [indices, selector = RowSelector(filter, columns)](
+          std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
         // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
         // them would be hundreds of megabytes written once and read once, out of the caches.
         constexpr size_t kRowsAtOnce = 256;
         size_t rows = 0;
         for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
-        std::vector<std::string_view> values(filtered.size());
-        const auto kept = [&](size_t r) {
-          for (size_t i = 0; i < filtered.size(); ++i) {
-            if (filtered[i] == kAbsent) continue;
-            const parquet::ColumnVector& c = cols[filtered[i]];
-            values[i] = c.IsNull(r) ? std::string_view() : c.GetBytes(r);
-          }
-          return keep(values);
-        };
         std::vector<event::Event> events;
         events.reserve(kRowsAtOnce);
         for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
           events.clear();
           const size_t end = std::min(rows, begin + kRowsAtOnce);
-          if (filtered.empty()) {
+          if (selector.all()) {
             AppendEvents(cols, indices, &events, begin, end);
           } else {
             // Each run of kept rows at once.
             for (size_t r = begin; r < end;) {
-              if (!kept(r)) {
+              if (!selector.Keeps(cols, r)) {
                 ++r;
                 continue;
               }
               size_t run_end = r + 1;
-              while (run_end < end && kept(run_end)) ++run_end;
+              while (run_end < end && selector.Keeps(cols, run_end)) ++run_end;
               AppendEvents(cols, indices, &events, r, run_end);
               r = run_end;
             }
@@ -167,10 +204,34 @@ struct Copy {
   uint64_t copies = 1;   // of this event_id in the input, once deduplicated
 };
 
-Copy ToCopy(const event::Event& e) {
-  Copy c{e.event_id, views::MetricsTime(e), views::SessionGroupKey(e), {}, 1};
-  engine::Serialize(e, &c.bytes);
-  return c;
+// The lake's rows `filter` keeps as Copy records, each serialized straight from the columns
+// (SerializeRow) as the event ReadEvents would build of it, without building it.
+Result<engine::Dataset<Copy>> ReadCopies(engine::Context& ctx,
+                                         const std::vector<std::string>& paths,
+                                         const std::vector<int>& indices, RowFilter filter) {
+  const std::vector<std::string> columns = ColumnsOf(indices);
+  const std::vector<size_t> at =
+      Positions(columns, {"event_id", "derived_tstamp", "collector_tstamp", "domain_sessionid",
+                          "app_id", "domain_userid", "network_userid"});
+  return engine::ReadParquet<Copy>(
+      ctx, paths, columns,
+      [indices, at, selector = RowSelector(filter, columns)](
+          std::span<const parquet::ColumnVector> cols, engine::Emitter<Copy> emit) {
+        size_t rows = 0;
+        for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
+        for (size_t r = 0; r < rows; ++r) {
+          if (!selector.all() && !selector.Keeps(cols, r)) continue;
+          Copy c;
+          c.event_id = StringAt(cols, at[0], r);
+          c.time = views::MetricsTime(TimeAt(cols, at[1], r), TimeAt(cols, at[2], r));
+          c.group = views::SessionGroupKey(StringAt(cols, at[3], r), StringAt(cols, at[4], r),
+                                           StringAt(cols, at[5], r), StringAt(cols, at[6], r));
+          SerializeRow(cols, indices, r, &c.bytes);
+          emit(std::move(c));
+        }
+        return Status::Ok();
+      },
+      {});
 }
 
 // Into `e`, every field overwritten: an event of kilobytes is decoded where it is used, never
@@ -509,13 +570,12 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   std::optional<engine::Dataset<Copy>> copies;
   if (!repeated->empty()) {
     FOOTFALL_ASSIGN_OR_RETURN(
-        engine::Dataset<event::Event> read,
-        ReadEvents(ctx, paths, projected, {},
+        engine::Dataset<Copy> read,
+        ReadCopies(ctx, paths, projected,
                    {{"event_id"}, [repeated](std::span<const std::string_view> v) {
                       return repeated->contains(IdHash(v[0]));
                     }}));
-    copies = read.Map([](event::Event&& e) {
-                   Copy c = ToCopy(e);
+    copies = read.Map([](Copy&& c) {
                    std::string id = std::move(c.event_id);
                    return std::pair<std::string, Copy>(std::move(id), std::move(c));
                  })
@@ -544,17 +604,15 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // office's server-side events) are few: read apart, and cached for the metrics and flows. The
   // rows are picked by those raw fields before they become events, and the group key decides.
   FOOTFALL_ASSIGN_OR_RETURN(
-      engine::Dataset<event::Event> lone,
-      ReadEvents(ctx, paths, projected, {},
+      engine::Dataset<Copy> lone,
+      ReadCopies(ctx, paths, projected,
                  {{"event_id", "domain_sessionid", "domain_userid", "network_userid"},
                   [repeated](std::span<const std::string_view> v) {
                     return v[1].empty() && v[2].empty() && v[3].empty() &&
                            !repeated->contains(IdHash(v[0]));
                   }}));
   const engine::Dataset<Copy> sessionless =
-      with_copies(lone.Map([](event::Event&& e) { return ToCopy(e); }).Filter(in_no_group),
-                  in_no_group)
-          .Cache();
+      with_copies(lone.Filter(in_no_group), in_no_group).Cache();
   FOOTFALL_ASSIGN_OR_RETURN(
       const auto lone_events,
       sessionless.Map([](Copy&&) { return uint64_t{1}; }).Reduce(std::plus<uint64_t>()));
@@ -563,15 +621,15 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
   // 2. Sessions: the lake's events of a session group, read and grouped by SessionGroupKey in
   // time order, each group analysed once; the results are cached for the later steps.
   FOOTFALL_ASSIGN_OR_RETURN(
-      engine::Dataset<event::Event> once,
-      ReadEvents(ctx, paths, projected, {},
+      engine::Dataset<Copy> once,
+      ReadCopies(ctx, paths, projected,
                  {{"event_id"}, [repeated](std::span<const std::string_view> v) {
                     return !repeated->contains(IdHash(v[0]));
                   }}));
   auto extractors = std::make_shared<std::vector<views::FlowExtractor>>();
   for (const views::FlowSpec& spec : flows) extractors->emplace_back(spec);
   const auto analysed =
-      with_copies(once.Map([](event::Event&& e) { return ToCopy(e); }).Filter(in_group), in_group)
+      with_copies(once.Filter(in_group), in_group)
           .Map([](Copy&& c) {
             return std::pair<std::string, TimedEvent>(
                 std::move(c.group), TimedEvent{c.time, std::move(c.event_id), std::move(c.bytes)});

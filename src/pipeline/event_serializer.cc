@@ -4,25 +4,31 @@
 
 namespace footfall::engine {
 
-void Serializer<event::Event>::Write(const event::Event& e, std::string* out) {
-  for (const event::Field& f : event::EventFields()) {
-    const event::FieldValue v = f.get(e);
-    if (std::holds_alternative<std::monostate>(v)) {
-      out->push_back(0);
-      continue;
-    }
-    out->push_back(1);
-    if (const auto* s = std::get_if<std::string_view>(&v)) {
-      WriteVarint(s->size(), out);
-      out->append(*s);
-    } else if (const auto* i = std::get_if<int64_t>(&v)) {
-      Serialize(*i, out);
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      Serialize(*d, out);
-    } else {
-      out->push_back(std::get<bool>(v) ? 1 : 0);
-    }
+namespace {
+
+// One field's value as Write encodes it: a presence byte, then the value.
+void WriteFieldValue(const event::FieldValue& v, std::string* out) {
+  if (std::holds_alternative<std::monostate>(v)) {
+    out->push_back(0);
+    return;
   }
+  out->push_back(1);
+  if (const auto* s = std::get_if<std::string_view>(&v)) {
+    WriteVarint(s->size(), out);
+    out->append(*s);
+  } else if (const auto* i = std::get_if<int64_t>(&v)) {
+    Serialize(*i, out);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    Serialize(*d, out);
+  } else {
+    out->push_back(std::get<bool>(v) ? 1 : 0);
+  }
+}
+
+}  // namespace
+
+void Serializer<event::Event>::Write(const event::Event& e, std::string* out) {
+  for (const event::Field& f : event::EventFields()) WriteFieldValue(f.get(e), out);
 }
 
 void Serializer<event::Event>::Read(Decoder& in, event::Event* e) {
@@ -75,3 +81,40 @@ size_t Serializer<event::Event>::HeapBytes(const event::Event& e) {
 }
 
 }  // namespace footfall::engine
+
+namespace footfall::pipeline {
+
+void SerializeRow(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
+                  size_t row, std::string* out) {
+  const auto fields = event::EventFields();
+  size_t c = 0;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (indices[k] < 0) {
+      out->push_back(0);
+      continue;
+    }
+    const parquet::ColumnVector& col = columns[c++];
+    event::FieldValue v;
+    if (!col.IsNull(row)) {
+      switch (fields[k].type) {
+        case event::FieldType::kString:
+          // As an event holds it: an empty string is no value.
+          if (const std::string_view s = col.GetBytes(row); !s.empty()) v = s;
+          break;
+        case event::FieldType::kInt64:
+        case event::FieldType::kTimestamp:
+          v = col.GetInt64(row);
+          break;
+        case event::FieldType::kDouble:
+          v = col.GetDouble(row);
+          break;
+        case event::FieldType::kBool:
+          v = col.GetBool(row);
+          break;
+      }
+    }
+    engine::WriteFieldValue(v, out);
+  }
+}
+
+}  // namespace footfall::pipeline

@@ -174,7 +174,11 @@ bool BucketMetrics::operator==(const BucketMetrics& other) const {
 }
 
 Micros MetricsTime(const event::Event& e) {
-  return e.derived_tstamp.value_or(e.collector_tstamp.value_or(0));
+  return MetricsTime(e.derived_tstamp, e.collector_tstamp);
+}
+
+Micros MetricsTime(std::optional<Micros> derived_tstamp, std::optional<Micros> collector_tstamp) {
+  return derived_tstamp.value_or(collector_tstamp.value_or(0));
 }
 
 uint64_t UserHash(const event::Event& e) { return UserHash(UserKey(e)); }

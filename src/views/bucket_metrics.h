@@ -82,6 +82,7 @@ struct FlowSpec;
 
 // The time an event is bucketed by in both layers: derived_tstamp, else collector_tstamp, else 0.
 Micros MetricsTime(const event::Event& e);
+Micros MetricsTime(std::optional<Micros> derived_tstamp, std::optional<Micros> collector_tstamp);
 
 // The 64-bit hash of an event's user (UserKey: domain_userid, else network_userid), 0 for an event
 // without one. The speed layer samples by it, so that a sampled user's whole session is kept.

@@ -106,12 +106,24 @@ const std::string& UserKey(const event::Event& e) {
 }
 
 std::string SessionGroupKey(const event::Event& e) {
-  if (!e.domain_sessionid.empty()) return "s" + e.domain_sessionid;
-  const std::string& user = UserKey(e);
+  return SessionGroupKey(e.domain_sessionid, e.app_id, e.domain_userid, e.network_userid);
+}
+
+std::string SessionGroupKey(std::string_view domain_sessionid, std::string_view app_id,
+                            std::string_view domain_userid, std::string_view network_userid) {
+  std::string key;
+  if (!domain_sessionid.empty()) {
+    key.reserve(1 + domain_sessionid.size());
+    key += 's';
+    key += domain_sessionid;
+    return key;
+  }
+  const std::string_view user = domain_userid.empty() ? network_userid : domain_userid;
   // Without a session id or a user (server-side events of a back office), there is no
   // visitor to sessionize.
-  if (user.empty()) return {};
-  std::string key = "u" + e.app_id;
+  if (user.empty()) return key;
+  key += 'u';
+  key += app_id;
   key += '\0';
   key += user;
   return key;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -46,6 +47,9 @@ Status ValidateWebModelOptions(const WebModelOptions& options);
 // "u" + app_id + '\0' + user for events without one, sessionized by inactivity within the
 // group; "" for an event with neither, which belongs to no session.
 std::string SessionGroupKey(const event::Event& e);
+// The same from the fields it reads ("" for a field without a value).
+std::string SessionGroupKey(std::string_view domain_sessionid, std::string_view app_id,
+                            std::string_view domain_userid, std::string_view network_userid);
 
 // The key a user is counted by: domain_userid, else network_userid, else "".
 const std::string& UserKey(const event::Event& e);
