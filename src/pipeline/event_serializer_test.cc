@@ -20,8 +20,8 @@ std::vector<event::Event> Events() {
     const event::Field& f = fields[k];
     for (size_t r : {size_t{0}, size_t{2}}) {
       if (r == 2 && k % 2 == 1) continue;
-      const std::string text = r == 2 && k % 4 == 0 ? "" : std::string(f.name) + " of row " +
-                                                               std::to_string(r);
+      const std::string text =
+          r == 2 && k % 4 == 0 ? "" : std::string(f.name) + " of row " + std::to_string(r);
       switch (f.type) {
         case event::FieldType::kString:
           f.set(events[r], std::string_view(text));
