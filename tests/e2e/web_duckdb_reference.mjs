@@ -240,23 +240,27 @@ await run(`
          coalesce(e.domain_userid, e.network_userid) AS user_key
   FROM e LEFT JOIN p USING (domain_sessionid)`);
 
-// traffic_daily: events and page views by the day they happen, sessions by the day they start.
-await run(`
-  CREATE TABLE traffic_daily AS
+// traffic_daily and traffic_hourly: events and page views by the bucket they happen in,
+// sessions by the bucket they start in (`format`: the bucket's strftime format).
+const trafficSql = (table, column, format) => `
+  CREATE TABLE ${table} AS
   WITH d AS (
-    SELECT strftime(derived_tstamp, '%Y-%m-%d') AS date, count(*) AS events,
+    SELECT strftime(derived_tstamp, ${format}) AS ${column}, count(*) AS events,
            count(*) FILTER (WHERE event = 'page_view') AS page_views
     FROM ev GROUP BY 1),
   s AS (
-    SELECT strftime(start_tstamp, '%Y-%m-%d') AS date, count(*) AS sessions,
+    SELECT strftime(start_tstamp, ${format}) AS ${column}, count(*) AS sessions,
            count(DISTINCT user_key) AS users, count(*) FILTER (WHERE is_engaged = 1) AS engaged_sessions,
            count(*) FILTER (WHERE page_views <= 1 AND is_engaged = 0) / count(*) AS bounce_rate,
            sum(engaged_time_in_s) / count(*) AS avg_engaged_time_in_s
     FROM sessions GROUP BY 1)
-  SELECT date, coalesce(d.events, 0) AS events, coalesce(d.page_views, 0) AS page_views,
+  SELECT ${column}, coalesce(d.events, 0) AS events, coalesce(d.page_views, 0) AS page_views,
          coalesce(s.sessions, 0) AS sessions, coalesce(s.users, 0) AS users,
          coalesce(s.engaged_sessions, 0) AS engaged_sessions, s.bounce_rate, s.avg_engaged_time_in_s
-  FROM d FULL JOIN s USING (date)`);
+  FROM d FULL JOIN s USING (${column})`;
+const HOUR = `'%Y-%m-%dT%H:00:00Z'`;
+await run(trafficSql('traffic_daily', 'date', `'%Y-%m-%d'`));
+await run(trafficSql('traffic_hourly', 'hour', HOUR));
 
 // The funnel: a session reaches step k at the first of its events after step k−1 (strictly
 // later in view order) that matches step k.
@@ -321,25 +325,6 @@ await run(`
          first(refr_source ORDER BY start_tstamp, domain_sessionid) AS first_refr_source,
          first(mkt_campaign ORDER BY start_tstamp, domain_sessionid) AS first_mkt_campaign
   FROM sessions GROUP BY 1`);
-
-// traffic_hourly: traffic_daily by the hour.
-const HOUR = `'%Y-%m-%dT%H:00:00Z'`;
-await run(`
-  CREATE TABLE traffic_hourly AS
-  WITH d AS (
-    SELECT strftime(derived_tstamp, ${HOUR}) AS hour, count(*) AS events,
-           count(*) FILTER (WHERE event = 'page_view') AS page_views
-    FROM ev GROUP BY 1),
-  s AS (
-    SELECT strftime(start_tstamp, ${HOUR}) AS hour, count(*) AS sessions,
-           count(DISTINCT user_key) AS users, count(*) FILTER (WHERE is_engaged = 1) AS engaged_sessions,
-           count(*) FILTER (WHERE page_views <= 1 AND is_engaged = 0) / count(*) AS bounce_rate,
-           sum(engaged_time_in_s) / count(*) AS avg_engaged_time_in_s
-    FROM sessions GROUP BY 1)
-  SELECT hour, coalesce(d.events, 0) AS events, coalesce(d.page_views, 0) AS page_views,
-         coalesce(s.sessions, 0) AS sessions, coalesce(s.users, 0) AS users,
-         coalesce(s.engaged_sessions, 0) AS engaged_sessions, s.bounce_rate, s.avg_engaged_time_in_s
-  FROM d FULL JOIN s USING (hour)`);
 
 // acquisition: sessions by the day they start and their first page view's source.
 await run(`
