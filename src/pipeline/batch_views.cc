@@ -59,7 +59,7 @@ size_t FieldIndex(std::string_view name) {
 }
 
 // Keeps a row of the lake by some of its string fields (a null, or a field not read, is ""),
-// before the row is built into an event.
+// before the row is serialized.
 struct RowFilter {
   std::vector<std::string> fields;                                     // registry names
   std::function<bool(std::span<const std::string_view> values)> keep;  // values of `fields`
@@ -122,17 +122,15 @@ class RowSelector {
 };
 
 // The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
-// -1, from the row groups that may satisfy `where`, and of those the rows `filter` keeps.
+// -1, from the row groups that may satisfy `where` (for the events table, which reads every
+// field; the views read rows as Copy records, ReadCopies).
 Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
                                                  const std::vector<std::string>& paths,
                                                  const std::vector<int>& indices,
-                                                 std::vector<parquet::ColumnPredicate> where,
-                                                 RowFilter filter = {}) {
-  const std::vector<std::string> columns = ColumnsOf(indices);
+                                                 std::vector<parquet::ColumnPredicate> where) {
   return engine::ReadParquet<event::Event>(
-      ctx, paths, columns,
-      [indices, selector = RowSelector(filter, columns)](
-          std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
+      ctx, paths, ColumnsOf(indices),
+      [indices](std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
         // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
         // them would be hundreds of megabytes written once and read once, out of the caches.
         constexpr size_t kRowsAtOnce = 256;
@@ -142,22 +140,7 @@ Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
         events.reserve(kRowsAtOnce);
         for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
           events.clear();
-          const size_t end = std::min(rows, begin + kRowsAtOnce);
-          if (selector.all()) {
-            AppendEvents(cols, indices, &events, begin, end);
-          } else {
-            // Each run of kept rows at once.
-            for (size_t r = begin; r < end;) {
-              if (!selector.Keeps(cols, r)) {
-                ++r;
-                continue;
-              }
-              size_t run_end = r + 1;
-              while (run_end < end && selector.Keeps(cols, run_end)) ++run_end;
-              AppendEvents(cols, indices, &events, r, run_end);
-              r = run_end;
-            }
-          }
+          AppendEvents(cols, indices, &events, begin, std::min(rows, begin + kRowsAtOnce));
           for (event::Event& e : events) emit(std::move(e));
         }
         return Status::Ok();

@@ -92,25 +92,26 @@ void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<cons
     const parquet::ColumnVector& col = columns[c++];
     const event::Field& f = fields[k];
     for (size_t r = begin; r < end; ++r) {
-      event::Event& e = (*events)[first + (r - begin)];
-      if (col.IsNull(r)) continue;
-      switch (f.type) {
-        case event::FieldType::kString:
-          f.set(e, col.GetBytes(r));
-          break;
-        case event::FieldType::kInt64:
-        case event::FieldType::kTimestamp:
-          f.set(e, col.GetInt64(r));
-          break;
-        case event::FieldType::kDouble:
-          f.set(e, col.GetDouble(r));
-          break;
-        case event::FieldType::kBool:
-          f.set(e, col.GetBool(r));
-          break;
-      }
+      if (!col.IsNull(r)) f.set((*events)[first + (r - begin)], ColumnValue(col, f.type, r));
     }
   }
+}
+
+event::FieldValue ColumnValue(const parquet::ColumnVector& column, event::FieldType type,
+                              size_t row) {
+  if (column.IsNull(row)) return std::monostate{};
+  switch (type) {
+    case event::FieldType::kString:
+      return column.GetBytes(row);
+    case event::FieldType::kInt64:
+    case event::FieldType::kTimestamp:
+      return column.GetInt64(row);
+    case event::FieldType::kDouble:
+      return column.GetDouble(row);
+    case event::FieldType::kBool:
+      return column.GetBool(row);
+  }
+  return std::monostate{};
 }
 
 }  // namespace footfall::pipeline

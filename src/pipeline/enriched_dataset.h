@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "event/event.h"
+#include "event/fields.h"
 #include "parquet/column_vector.h"
 #include "parquet/schema.h"
 
@@ -31,5 +32,10 @@ Result<std::vector<int>> EventColumnIndices(const parquet::Schema& schema, const
 // the rows [begin, end) (end is clamped to the row count).
 void AppendEvents(std::span<const parquet::ColumnVector> columns, std::span<const int> indices,
                   std::vector<event::Event>* events, size_t begin = 0, size_t end = SIZE_MAX);
+
+// The value of `row` of a lake column holding a field of `type`, as AppendEvents sets it
+// (monostate for a null).
+event::FieldValue ColumnValue(const parquet::ColumnVector& column, event::FieldType type,
+                              size_t row);
 
 }  // namespace footfall::pipeline

@@ -1,6 +1,7 @@
 #include "pipeline/event_serializer.h"
 
 #include "event/fields.h"
+#include "pipeline/enriched_dataset.h"
 
 namespace footfall::engine {
 
@@ -93,26 +94,9 @@ void SerializeRow(std::span<const parquet::ColumnVector> columns, std::span<cons
       out->push_back(0);
       continue;
     }
-    const parquet::ColumnVector& col = columns[c++];
-    event::FieldValue v;
-    if (!col.IsNull(row)) {
-      switch (fields[k].type) {
-        case event::FieldType::kString:
-          // As an event holds it: an empty string is no value.
-          if (const std::string_view s = col.GetBytes(row); !s.empty()) v = s;
-          break;
-        case event::FieldType::kInt64:
-        case event::FieldType::kTimestamp:
-          v = col.GetInt64(row);
-          break;
-        case event::FieldType::kDouble:
-          v = col.GetDouble(row);
-          break;
-        case event::FieldType::kBool:
-          v = col.GetBool(row);
-          break;
-      }
-    }
+    event::FieldValue v = ColumnValue(columns[c++], fields[k].type, row);
+    // As an event holds it: an empty string is no value.
+    if (const auto* s = std::get_if<std::string_view>(&v); s != nullptr && s->empty()) v = {};
     engine::WriteFieldValue(v, out);
   }
 }
