@@ -254,6 +254,28 @@ TEST(ServerTest, HeadersOverLimitAre431) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+// Many small fields over the limit, arriving in pieces: each piece alone is under the limit,
+// so the limit has to count the whole header, not what is left to parse.
+TEST(ServerTest, HeadersOverLimitInPiecesAre431) {
+  std::atomic<int> calls{0};
+  auto server = StartOrDie(EchoHandler{&calls});
+  ASSERT_NE(server, nullptr);
+  TestClient client = ConnectOrDie(server->port());
+  std::string fields;
+  for (int i = 0; i < 30; ++i)
+    fields += "X-F" + std::to_string(i) + ": " + std::string(200, 'f') + "\r\n";
+  const std::string request = MakeRequest("GET", "/i", fields);  // over 6 KB of fields
+  const size_t piece = 2500;
+  for (size_t at = 0; at < request.size(); at += piece) {
+    ASSERT_TRUE(client.Send(request.substr(at, piece)).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto r = client.ReadResponse();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(calls.load(), 0);
+}
+
 TEST(ServerTest, BodyOverHardLimitIs413WithoutCallingTheHandler) {
   std::atomic<int> calls{0};
   auto server = StartOrDie(EchoHandler{&calls});
