@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "rawlog/background_sync.h"
 #include "rawlog/format.h"
 #include "rawlog/segment.h"
 
@@ -153,7 +154,8 @@ class LogWriter::Impl {
       {
         std::unique_lock<std::mutex> l(mu_);
         const auto ready = [&] {
-          return !queue_.empty() || closing_ || seal_requested_ > seal_completed_;
+          return !queue_.empty() || closing_ || seal_requested_ > seal_completed_ ||
+                 background_sync_done_;
         };
         const Micros deadline = NextDeadline();
         if (deadline == kNoDeadline) {
@@ -168,17 +170,18 @@ class LogWriter::Impl {
         closing = closing_;
         seal_ticket = seal_requested_;
         seal_now = seal_requested_ > seal_completed_;
+        background_sync_done_ = false;
       }
 
+      if (interval_sync_running_) CollectIntervalSync();
       if (!batch.empty()) WriteBatch(batch);
       batch.clear();
 
-      Micros now = SteadyMicros();
-      if (unsynced_ && options_.durability == Durability::kInterval &&
-          now - last_sync_ >= options_.sync_interval) {
-        IntervalSync();
+      if (unsynced_ && options_.durability == Durability::kInterval && !interval_sync_running_ &&
+          SteadyMicros() - last_sync_ >= options_.sync_interval) {
+        StartIntervalSync();
       }
-      now = SteadyMicros();
+      const Micros now = SteadyMicros();
       const bool aged = active_ && !active_->empty() && now - opened_at_ >= options_.seal_after;
       Status seal_status;
       if (seal_now || closing || aged) seal_status = SealCurrent();
@@ -208,13 +211,14 @@ class LogWriter::Impl {
   }
 
   // When the writer thread must wake without new work: the age seal, the periodic sync and
-  // the retry of abandoned segments. Writer-thread state only.
+  // the retry of abandoned segments. (A periodic sync that finishes wakes it too.) Writer-thread
+  // state only.
   Micros NextDeadline() const {
     Micros deadline = kNoDeadline;
     if (active_ && !active_->empty()) {
       deadline = std::min(deadline, opened_at_ + options_.seal_after);
     }
-    if (unsynced_ && options_.durability == Durability::kInterval) {
+    if (unsynced_ && options_.durability == Durability::kInterval && !interval_sync_running_) {
       deadline = std::min(deadline, last_sync_ + options_.sync_interval);
     }
     if (!abandoned_.empty()) deadline = std::min(deadline, next_retry_);
@@ -317,17 +321,36 @@ class LogWriter::Impl {
     for (size_t k = from; k < to; ++k) batch[k].done(status);
   }
 
-  // kInterval: the periodic sync. The records it covers were acknowledged already, so on
-  // failure there is nobody to tell but Health() and the log. The segment is then sealed at
-  // once (which syncs again) rather than appended to: pages whose writeback failed may be
-  // missing on disk, and later records must not land in a file with a hole before them.
-  void IntervalSync() {
-    Status s = TimedSync();
-    if (s.ok()) {
-      unsynced_ = false;
-      last_sync_ = SteadyMicros();
-      return;
+  // kInterval: the periodic sync runs on background_sync_, through a second descriptor of the
+  // active segment, while this thread goes on writing and acknowledging records.
+  void StartIntervalSync() {
+    Result<int> fd = active_->DuplicateDescriptor();
+    if (!fd.ok()) {
+      CountIoError();
+      return IntervalSyncFailed(fd.status());
     }
+    interval_sync_running_ = true;
+    background_sync_.Start(
+        {*fd, active_->path(), active_->number(), active_->size(), SteadyMicros()});
+  }
+
+  void CollectIntervalSync() {
+    std::optional<BackgroundSync::Outcome> outcome = background_sync_.Take();
+    if (!outcome) return;
+    interval_sync_running_ = false;
+    const BackgroundSync::Job& job = outcome->job;
+    // A segment sealed meanwhile was synced by its seal.
+    if (!active_ || active_->number() != job.segment) return;
+    if (!outcome->status.ok()) return IntervalSyncFailed(outcome->status);
+    last_sync_ = job.started;
+    unsynced_ = active_->size() > job.size;  // records written while it ran wait for the next
+  }
+
+  // The records a periodic sync covers were acknowledged already, so on failure there is
+  // nobody to tell but Health() and the log. The segment is then sealed at once (which syncs
+  // again) rather than appended to: pages whose writeback failed may be missing on disk, and
+  // later records must not land in a file with a hole before them.
+  void IntervalSyncFailed(const Status& s) {
     LogError("rawlog",
              "periodic sync failed; records acknowledged since the last sync may be lost: " +
                  s.ToString());
@@ -340,9 +363,16 @@ class LogWriter::Impl {
   }
 
   Status TimedSync() {
+    return Timed([&] { return active_->Sync(); });
+  }
+
+  // Runs `sync` after the injected fault of kSync, if any, and times and counts it. Safe on
+  // the writer thread and on background_sync_'s.
+  template <class Sync>
+  Status Timed(const Sync& sync) {
     const Micros start = SteadyMicros();
     Status s = Injected(IoStep::kSync);
-    if (s.ok()) s = active_->Sync();
+    if (s.ok()) s = sync();
     sync_latency_.Record(SteadyMicros() - start);
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -490,6 +520,7 @@ class LogWriter::Impl {
   Micros opened_at_ = 0;   // SteadyMicros() when active_ was made
   Micros last_sync_ = 0;   // SteadyMicros() of the last successful sync of active_
   bool unsynced_ = false;  // active_ holds acknowledged bytes not yet synced (kInterval, kNone)
+  bool interval_sync_running_ = false;  // background_sync_ has a job whose outcome is not taken
   std::vector<Abandoned> abandoned_;
   Micros next_retry_ = 0;
   std::string frames_;  // reused for every chunk
@@ -502,17 +533,31 @@ class LogWriter::Impl {
   std::thread thread_;  // guarded by join_mu_ once started
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;       // wakes the writer thread
-  std::condition_variable done_cv_;  // wakes SealActive() callers
-  std::deque<Pending> queue_;        // guarded by mu_
-  bool closing_ = false;             // guarded by mu_
-  uint64_t seal_requested_ = 0;      // guarded by mu_
-  uint64_t seal_completed_ = 0;      // guarded by mu_
-  Status seal_status_;               // guarded by mu_
-  Status close_status_;              // guarded by mu_ (written by the writer thread at exit)
-  Status health_;                    // guarded by mu_
-  Position acknowledged_;            // guarded by mu_
-  LogStats stats_;                   // guarded by mu_ (histograms live outside it)
+  std::condition_variable cv_;         // wakes the writer thread
+  std::condition_variable done_cv_;    // wakes SealActive() callers
+  std::deque<Pending> queue_;          // guarded by mu_
+  bool closing_ = false;               // guarded by mu_
+  uint64_t seal_requested_ = 0;        // guarded by mu_
+  uint64_t seal_completed_ = 0;        // guarded by mu_
+  Status seal_status_;                 // guarded by mu_
+  Status close_status_;                // guarded by mu_ (written by the writer thread at exit)
+  Status health_;                      // guarded by mu_
+  Position acknowledged_;              // guarded by mu_
+  LogStats stats_;                     // guarded by mu_ (histograms live outside it)
+  bool background_sync_done_ = false;  // guarded by mu_: an outcome waits in background_sync_
+
+  // Last, so that it stops (finishing a sync in progress) before the members it uses go.
+  BackgroundSync background_sync_{
+      [this](const BackgroundSync::Job& job) {
+        return Timed([&] {
+          return ::fdatasync(job.fd) == 0 ? Status::Ok() : ErrnoError("fdatasync " + job.path);
+        });
+      },
+      [this] {
+        std::lock_guard<std::mutex> l(mu_);
+        background_sync_done_ = true;
+        cv_.notify_one();
+      }};
 };
 
 LogWriter::LogWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -7,9 +7,10 @@
 // after the fdatasync(2) of the batch that holds it returned — every record that arrived while
 // the previous batch was being synced goes into the next batch, so one fdatasync acknowledges
 // many requests. With kInterval and kNone, `done` runs after the write and the record becomes
-// durable at the next periodic sync or at the seal; a machine crash in between loses it (an
-// application crash does not: the bytes are in the page cache). Sealed segments are always
-// durable: sealing syncs.
+// durable at the next periodic sync or at the seal (the periodic sync runs on a thread of its
+// own, so records keep being written and acknowledged while it waits on the device); a machine
+// crash in between loses it (an application crash does not: the bytes are in the page cache).
+// Sealed segments are always durable: sealing syncs.
 //
 // Memory is bounded: records queued and not yet acknowledged count against max_queued_bytes and
 // max_queued_records, and an Append over either is refused at once with kResourceExhausted (the
@@ -61,9 +62,10 @@ struct LogOptions {
   uint64_t max_queued_bytes = 64ull << 20;
   uint64_t max_queued_records = 1u << 18;
   // Fault injection for tests of the failure policy (a failed fdatasync, a failed cut after
-  // it): called on the writer's thread before each write, fdatasync and truncation of the
-  // active segment; a non-OK status is taken as that operation's failure, and the operation is
-  // not made. Null (the default) outside tests.
+  // it): called before each write, fdatasync and truncation of the active segment, on the
+  // writer's thread (and for the periodic sync of kInterval, on the thread that runs it); a non-OK
+  // status is taken as that operation's failure, and the operation is not made. Null (the default)
+  // outside tests.
   std::function<Status(IoStep)> inject_fault;
 };
 

@@ -235,6 +235,13 @@ Status ActiveSegment::Sync() {
   return Status::Ok();
 }
 
+Result<int> ActiveSegment::DuplicateDescriptor() const {
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return ErrnoError("cannot duplicate the descriptor of " + path_);
+  return fd;
+}
+
 Status ActiveSegment::TruncateTo(uint64_t size) {
   if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
   if (size < kSegmentHeaderSize || size > size_) {

@@ -52,6 +52,9 @@ class ActiveSegment {
   // when even that fails the segment is damaged() and must not be appended to again.
   Status AppendFramed(std::string_view frames);
   Status Sync();
+  // A second descriptor of the file (owned by the caller), so that another thread can sync it
+  // while this one keeps appending: an fdatasync through either makes the same bytes durable.
+  Result<int> DuplicateDescriptor() const;
   // Cuts the file back to `size` bytes (a frame boundary at or above the header, at most
   // size()), dropping frames whose sync failed. Sets damaged() when the cut fails.
   Status TruncateTo(uint64_t size);
