@@ -252,7 +252,9 @@ class Session : public std::enable_shared_from_this<Session> {
         id_(id),
         socket_(std::move(socket)),
         executor_(socket_.get_executor()),
-        timer_(executor_) {}
+        timer_(executor_),
+        timer_tick_(std::min({options_.read_timeout_seconds, options_.idle_timeout_seconds,
+                              options_.write_timeout_seconds})) {}
 
   ~Session() {
     std::lock_guard<std::mutex> lock(core_->mu);
@@ -505,24 +507,44 @@ class Session : public std::enable_shared_from_this<Session> {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
     DisarmTimer();
+    ++timer_generation_;
+    timer_.cancel();
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
   }
 
-  // One deadline per connection; re-arming invalidates the previous one via the generation.
+  // One deadline per connection, kept in deadline_. Setting it costs no timer operation: the
+  // timer wakes at least every timer_tick_ (the shortest of the timeouts), and re-arms itself
+  // until the deadline has passed. Only a deadline sooner than the timer's expiry (the linger)
+  // moves the timer itself. Re-arming and cancelling a timer on every request made the reactor
+  // wake up (a system call and a posted completion each time).
   void ArmTimer(std::chrono::steady_clock::duration d) {
+    deadline_ = std::chrono::steady_clock::now() + d;
+    if (!timer_waiting_ || deadline_ < timer_.expiry()) StartTimer(deadline_);
+  }
+
+  void DisarmTimer() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+  // Re-arming invalidates the previous wait via the generation.
+  void StartTimer(std::chrono::steady_clock::time_point at) {
     ++timer_generation_;
-    timer_.expires_after(d);
+    timer_waiting_ = true;
+    timer_.expires_at(at);
     timer_.async_wait([self = shared_from_this(), generation = timer_generation_](error_code ec) {
-      if (ec || generation != self->timer_generation_) return;
-      self->OnTimeout();
+      if (generation != self->timer_generation_) return;
+      self->timer_waiting_ = false;
+      if (!ec) self->OnTimer();
     });
   }
 
-  void DisarmTimer() {
-    ++timer_generation_;
-    timer_.cancel();
+  void OnTimer() {
+    if (phase_ == Phase::kClosed) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline_) return OnTimeout();
+    // Disarmed (a request with the handler): the timer stops; the next ArmTimer starts it.
+    if (deadline_ == std::chrono::steady_clock::time_point::max()) return;
+    StartTimer(std::min(deadline_, now + timer_tick_));
   }
 
   void OnTimeout() {
@@ -574,7 +596,10 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   const asio::any_io_executor executor_;  // the connection's strand
   asio::steady_timer timer_;
+  const std::chrono::seconds timer_tick_;
   uint64_t timer_generation_ = 0;
+  bool timer_waiting_ = false;  // an async_wait of timer_ is pending
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 
   beast::flat_buffer buffer_;  // reused for every request on this connection
   std::optional<RequestParser> parser_;
