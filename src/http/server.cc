@@ -303,19 +303,22 @@ class Session : public std::enable_shared_from_this<Session> {
     WaitForRequest();
   }
 
-  // Waits for the first byte of the next request without holding a parser, so that an idle
+  // Reads the first bytes of the next request without holding a parser, so that an idle
   // keep-alive connection is bounded by the idle timeout and a started request by the read
-  // timeout.
+  // timeout. (A read rather than a wait for readability: Asio's wait modifies the epoll
+  // registration every time, a system call per request.)
   void WaitForRequest() {
     if (buffer_.size() > 0) return BeginRequest();  // pipelined bytes already buffered
     phase_ = Phase::kIdle;
     ArmTimer(std::chrono::seconds(served_one_ ? options_.idle_timeout_seconds
                                               : options_.read_timeout_seconds));
-    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
-      if (self->phase_ != Phase::kIdle) return;
-      if (ec) return self->CloseNow();
-      self->BeginRequest();
-    });
+    socket_.async_read_some(buffer_.prepare(kReadBufferBytes),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              if (self->phase_ != Phase::kIdle) return;
+                              if (ec) return self->CloseNow();
+                              self->buffer_.commit(n);
+                              self->BeginRequest();
+                            });
   }
 
   void BeginRequest() {
