@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -35,19 +36,26 @@ Status UnsupportedEncoding(const ColumnMetaData& meta, Encoding e, const std::st
 class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnSpec& spec, const ColumnMetaData& meta,
-               const ChunkDecodeOptions& options, Decompressor* decompressor, ColumnVector* out)
+               const ChunkDecodeOptions& options, ChunkScratch* scratch, ColumnVector* out)
       : spec_(spec),
         meta_(meta),
         options_(options),
-        decompressor_(decompressor),
+        decompressor_(&scratch->decompressor),
         out_(out),
-        dictionary_(spec.type) {}
+        dictionary_(scratch->dictionary),
+        page_buffer_(scratch->page),
+        defined_(scratch->defined),
+        indices_(scratch->indices),
+        bools_(scratch->bools) {
+    if (dictionary_.type() != spec.type) dictionary_ = ColumnVector(spec.type);
+    dictionary_.Clear();
+  }
 
   Status Run(std::string_view chunk);
   // Makes the decoder keep byte arrays in dictionary form: indices into `indices`, and no
   // values or null flags into `out`.
   void KeepDictionary(std::vector<int32_t>* indices) { indices_out_ = indices; }
-  ColumnVector TakeDictionary() { return std::move(dictionary_); }
+  ColumnVector TakeDictionary() { return std::exchange(dictionary_, ColumnVector(spec_.type)); }
 
  private:
   Status Page(const PageHeader& h, std::string_view body);
@@ -74,17 +82,16 @@ class ChunkDecoder {
   const ChunkDecodeOptions& options_;
   Decompressor* decompressor_;
   ColumnVector* out_;
-  ColumnVector dictionary_;
+  ColumnVector& dictionary_;
   bool have_dictionary_ = false;
   size_t dictionary_entries_ = 0;  // of the dictionary page; PLAIN values may follow them
   std::vector<int32_t>* indices_out_ = nullptr;
   int64_t values_read_ = 0;
-  // Scratch.
-  std::string page_buffer_;
-  std::string values_buffer_;
-  std::vector<uint8_t> defined_;
-  std::vector<uint32_t> indices_;
-  std::vector<uint8_t> bools_;
+  // In the ChunkScratch.
+  std::string& page_buffer_;
+  std::vector<uint8_t>& defined_;
+  std::vector<uint32_t>& indices_;
+  std::vector<uint8_t>& bools_;
 };
 
 Status ChunkDecoder::Run(std::string_view chunk) {
@@ -479,7 +486,7 @@ Status ChunkDecoder::RleBooleans(std::string_view data, size_t rows, size_t non_
 }  // namespace
 
 Status DecodeColumnChunk(const ColumnSpec& spec, const ColumnMetaData& meta, std::string_view chunk,
-                         const ChunkDecodeOptions& options, Decompressor* decompressor,
+                         const ChunkDecodeOptions& options, ChunkScratch* scratch,
                          ColumnVector* out) {
   if (!CodecSupported(meta.codec)) {
     return Unimplemented("pages compressed with " + std::string(CodecName(meta.codec)) +
@@ -492,13 +499,13 @@ Status DecodeColumnChunk(const ColumnSpec& spec, const ColumnMetaData& meta, std
     return InvalidArgument("output vector of type " + std::string(PhysicalTypeName(out->type())) +
                            " for a " + std::string(PhysicalTypeName(spec.type)) + " column");
   }
-  ChunkDecoder decoder(spec, meta, options, decompressor, out);
+  ChunkDecoder decoder(spec, meta, options, scratch, out);
   return decoder.Run(chunk);
 }
 
 Status DecodeColumnChunkToDictionary(const ColumnSpec& spec, const ColumnMetaData& meta,
                                      std::string_view chunk, const ChunkDecodeOptions& options,
-                                     Decompressor* decompressor, ColumnVector* dictionary,
+                                     ChunkScratch* scratch, ColumnVector* dictionary,
                                      std::vector<int32_t>* indices) {
   if (!CodecSupported(meta.codec)) {
     return Unimplemented("pages compressed with " + std::string(CodecName(meta.codec)) +
@@ -508,7 +515,7 @@ Status DecodeColumnChunkToDictionary(const ColumnSpec& spec, const ColumnMetaDat
       !dictionary->empty()) {
     return InvalidArgument("dictionary form is for BYTE_ARRAY columns, into an empty vector");
   }
-  ChunkDecoder decoder(spec, meta, options, decompressor, nullptr);
+  ChunkDecoder decoder(spec, meta, options, scratch, nullptr);
   decoder.KeepDictionary(indices);
   FOOTFALL_RETURN_IF_ERROR(decoder.Run(chunk));
   *dictionary = decoder.TakeDictionary();

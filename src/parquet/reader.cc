@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 #include "base/bytes.h"
@@ -20,6 +21,13 @@ namespace footfall::parquet {
 namespace {
 
 std::string Num(uint64_t n) { return std::to_string(n); }
+
+// What one thread reuses from one column chunk to the next: the decompression context and the
+// buffer the chunk's bytes are read into (fresh ones cost an allocation and its page faults).
+struct ChunkReadState {
+  ChunkScratch decode;
+  std::string file_bytes;
+};
 
 struct ChunkRange {
   uint64_t offset = 0;
@@ -46,8 +54,11 @@ struct ParquetReader::Impl {
   Status ReadAt(uint64_t offset, uint64_t n, std::string* scratch, std::string_view* out) const;
   Status Init();
   Status CheckRowGroups(uint64_t data_end);
-  Status ReadChunk(size_t row_group, size_t column, Decompressor* decompressor,
-                   ColumnVector* out) const;
+  Status ReadChunk(size_t row_group, size_t column, ChunkReadState* state, ColumnVector* out) const;
+  Status CheckColumns(std::span<const size_t> columns) const;
+  // Replaces `*group` with columns `columns` of row group `row_group`, reusing its vectors.
+  Status ReadGroupInto(size_t row_group, std::span<const size_t> columns, ChunkReadState* state,
+                       std::vector<ColumnVector>* group) const;
 };
 
 Status ParquetReader::Impl::ReadAt(uint64_t offset, uint64_t n, std::string* scratch,
@@ -174,7 +185,7 @@ Status ParquetReader::Impl::CheckRowGroups(uint64_t data_end) {
   return Status::Ok();
 }
 
-Status ParquetReader::Impl::ReadChunk(size_t row_group, size_t column, Decompressor* decompressor,
+Status ParquetReader::Impl::ReadChunk(size_t row_group, size_t column, ChunkReadState* state,
                                       ColumnVector* out) const {
   if (row_group >= chunks.size()) {
     return InvalidArgument(path + ": no row group " + Num(row_group) + " (the file has " +
@@ -186,12 +197,16 @@ Status ParquetReader::Impl::ReadChunk(size_t row_group, size_t column, Decompres
   }
   const ColumnSpec& spec = schema.columns[column];
   const ChunkRange range = chunks[row_group][column];
-  std::string scratch;
   std::string_view bytes;
-  FOOTFALL_RETURN_IF_ERROR(ReadAt(range.offset, range.size, &scratch, &bytes));
+  FOOTFALL_RETURN_IF_ERROR(ReadAt(range.offset, range.size, &state->file_bytes, &bytes));
   const ColumnMetaData& meta = *metadata.row_groups[row_group].columns[column].meta_data;
+  if (spec.type == PhysicalType::kByteArray && meta.total_uncompressed_size > 0) {
+    // PLAIN values take about their pages' size: room for them at once rather than by doubling
+    // (which copies them again). Reserved memory that stays unused is never touched.
+    out->Reserve(0, static_cast<size_t>(std::min<int64_t>(meta.total_uncompressed_size, 1 << 30)));
+  }
   Status s = DecodeColumnChunk(spec, meta, bytes, {.verify_checksums = options.verify_checksums},
-                               decompressor, out);
+                               &state->decode, out);
   if (!s.ok()) {
     return s.WithContext(path + ": row group " + Num(row_group) + ", column '" + spec.name + "'");
   }
@@ -251,13 +266,13 @@ Result<std::vector<size_t>> ParquetReader::ColumnIndices(std::span<const std::st
 }
 
 Status ParquetReader::ReadColumnChunk(size_t row_group, size_t column, ColumnVector* out) const {
-  Decompressor decompressor;
-  return impl_->ReadChunk(row_group, column, &decompressor, out);
+  ChunkReadState state;
+  return impl_->ReadChunk(row_group, column, &state, out);
 }
 
 Result<std::vector<ColumnVector>> ParquetReader::ReadRowGroup(
     size_t row_group, std::span<const size_t> columns) const {
-  Decompressor decompressor;
+  ChunkReadState state;
   std::vector<ColumnVector> out;
   out.reserve(columns.size());
   for (size_t c : columns) {
@@ -265,13 +280,13 @@ Result<std::vector<ColumnVector>> ParquetReader::ReadRowGroup(
       return InvalidArgument(impl_->path + ": no column " + Num(c));
     }
     out.emplace_back(impl_->schema.columns[c].type);
-    FOOTFALL_RETURN_IF_ERROR(impl_->ReadChunk(row_group, c, &decompressor, &out.back()));
+    FOOTFALL_RETURN_IF_ERROR(impl_->ReadChunk(row_group, c, &state, &out.back()));
   }
   return out;
 }
 
 Result<std::vector<ColumnVector>> ParquetReader::Read(std::span<const size_t> columns) const {
-  Decompressor decompressor;
+  ChunkReadState state;
   std::vector<ColumnVector> out;
   out.reserve(columns.size());
   for (size_t c : columns) {
@@ -283,7 +298,7 @@ Result<std::vector<ColumnVector>> ParquetReader::Read(std::span<const size_t> co
     // counts from reserving memory before any page backs the claim.
     out.back().Reserve(static_cast<size_t>(std::min<int64_t>(impl_->metadata.num_rows, 1 << 24)));
     for (size_t g = 0; g < impl_->chunks.size(); ++g) {
-      FOOTFALL_RETURN_IF_ERROR(impl_->ReadChunk(g, c, &decompressor, &out.back()));
+      FOOTFALL_RETURN_IF_ERROR(impl_->ReadChunk(g, c, &state, &out.back()));
     }
   }
   return out;
@@ -295,56 +310,95 @@ Result<std::vector<ColumnVector>> ParquetReader::ReadAll() const {
   return Read(all);
 }
 
-Result<std::vector<std::vector<ColumnVector>>> ParquetReader::ReadRowGroups(
-    std::span<const size_t> row_groups, std::span<const size_t> columns, int threads) const {
-  for (size_t c : columns) {
-    if (c >= impl_->schema.columns.size()) {
-      return InvalidArgument(impl_->path + ": no column " + Num(c));
-    }
-  }
-  const size_t n = row_groups.size();
-  std::vector<std::vector<ColumnVector>> out(n);
-  std::vector<Status> errors(n);
+namespace {
+
+// Runs `work(i, state, group)` for i in [0, n) on up to `threads` threads (0: one per core),
+// each taking the next i not yet taken, with a ChunkReadState and a vector of columns of its
+// own (for work that reuses them). Stops taking new work once `stop` is set.
+template <class Work>
+void ForEachInParallel(size_t n, int threads, const std::atomic<bool>& stop, const Work& work) {
   std::atomic<size_t> next{0};
-  // Each worker takes the next row group not yet taken and fills its own slot, so the result is
-  // the same whichever thread decodes which group.
-  auto work = [&] {
-    Decompressor decompressor;
-    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      std::vector<ColumnVector>& group = out[i];
-      group.reserve(columns.size());
-      // One allocation per vector of the row group's size: growing vectors on several threads
-      // at once spends the time in the kernel's page-fault and unmap paths.
-      const int64_t rows =
-          row_groups[i] < impl_->chunks.size()
-              ? std::min<int64_t>(impl_->metadata.row_groups[row_groups[i]].num_rows, 1 << 24)
-              : 0;
-      for (size_t c : columns) {
-        group.emplace_back(impl_->schema.columns[c].type);
-        group.back().Reserve(static_cast<size_t>(rows));
-        Status s = impl_->ReadChunk(row_groups[i], c, &decompressor, &group.back());
-        if (!s.ok()) {
-          errors[i] = std::move(s);
-          break;
-        }
-      }
+  auto worker = [&] {
+    ChunkReadState state;
+    std::vector<ColumnVector> group;
+    for (size_t i = next.fetch_add(1); i < n && !stop.load(); i = next.fetch_add(1)) {
+      work(i, state, group);
     }
   };
   size_t workers = threads > 0 ? static_cast<size_t>(threads)
                                : std::max<size_t>(1, std::thread::hardware_concurrency());
   workers = std::min(workers, n);
-  if (workers <= 1) {
-    work();
-  } else {
-    std::vector<std::jthread> pool;
-    pool.reserve(workers - 1);
-    for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-    work();
+  if (workers <= 1) return worker();
+  std::vector<std::jthread> pool;
+  pool.reserve(workers - 1);
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(worker);
+  worker();
+}
+
+}  // namespace
+
+Status ParquetReader::Impl::CheckColumns(std::span<const size_t> columns) const {
+  for (size_t c : columns) {
+    if (c >= schema.columns.size()) return InvalidArgument(path + ": no column " + Num(c));
   }
+  return Status::Ok();
+}
+
+Status ParquetReader::Impl::ReadGroupInto(size_t row_group, std::span<const size_t> columns,
+                                          ChunkReadState* state,
+                                          std::vector<ColumnVector>* group) const {
+  // One allocation per vector of the row group's size: growing vectors on several threads at
+  // once spends the time in the kernel's page-fault and unmap paths.
+  const int64_t rows = row_group < chunks.size()
+                           ? std::min<int64_t>(metadata.row_groups[row_group].num_rows, 1 << 24)
+                           : 0;
+  group->resize(columns.size());
+  for (size_t k = 0; k < columns.size(); ++k) {
+    ColumnVector& v = (*group)[k];
+    const PhysicalType type = schema.columns[columns[k]].type;
+    if (v.type() != type) v = ColumnVector(type);
+    v.Clear();
+    v.Reserve(static_cast<size_t>(rows));
+    FOOTFALL_RETURN_IF_ERROR(ReadChunk(row_group, columns[k], state, &v));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::vector<ColumnVector>>> ParquetReader::ReadRowGroups(
+    std::span<const size_t> row_groups, std::span<const size_t> columns, int threads) const {
+  FOOTFALL_RETURN_IF_ERROR(impl_->CheckColumns(columns));
+  const size_t n = row_groups.size();
+  std::vector<std::vector<ColumnVector>> out(n);
+  std::vector<Status> errors(n);
+  // Each worker fills the slot of the row group it took, so the result is the same whichever
+  // thread decodes which group.
+  const std::atomic<bool> never{false};
+  ForEachInParallel(n, threads, never, [&](size_t i, ChunkReadState& state, auto&) {
+    errors[i] = impl_->ReadGroupInto(row_groups[i], columns, &state, &out[i]);
+  });
   for (Status& s : errors) {
     if (!s.ok()) return std::move(s);
   }
   return out;
+}
+
+Status ParquetReader::ScanRowGroups(std::span<const size_t> row_groups,
+                                    std::span<const size_t> columns, int threads,
+                                    const ScanVisitor& visit) const {
+  FOOTFALL_RETURN_IF_ERROR(impl_->CheckColumns(columns));
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  Status first;  // guarded by mu
+  ForEachInParallel(row_groups.size(), threads, failed,
+                    [&](size_t i, ChunkReadState& state, std::vector<ColumnVector>& group) {
+                      Status s = impl_->ReadGroupInto(row_groups[i], columns, &state, &group);
+                      if (s.ok()) s = visit(row_groups[i], group);
+                      if (s.ok()) return;
+                      std::lock_guard<std::mutex> l(mu);
+                      if (first.ok()) first = std::move(s);
+                      failed.store(true);
+                    });
+  return first;
 }
 
 namespace {
@@ -492,17 +546,16 @@ Status ParquetReader::ReadDictionaryColumn(size_t row_group, size_t column,
                            "; dictionary form is for BYTE_ARRAY columns");
   }
   const ChunkRange range = r.chunks[row_group][column];
-  std::string scratch;
+  ChunkReadState state;
   std::string_view bytes;
-  FOOTFALL_RETURN_IF_ERROR(r.ReadAt(range.offset, range.size, &scratch, &bytes));
+  FOOTFALL_RETURN_IF_ERROR(r.ReadAt(range.offset, range.size, &state.file_bytes, &bytes));
   const ColumnMetaData& meta = *r.metadata.row_groups[row_group].columns[column].meta_data;
-  Decompressor decompressor;
   out->dictionary = ColumnVector(PhysicalType::kByteArray);
   out->indices.clear();
   out->indices.reserve(static_cast<size_t>(std::min<int64_t>(meta.num_values, 1 << 24)));
   Status s = DecodeColumnChunkToDictionary(spec, meta, bytes,
                                            {.verify_checksums = r.options.verify_checksums},
-                                           &decompressor, &out->dictionary, &out->indices);
+                                           &state.decode, &out->dictionary, &out->indices);
   if (!s.ok()) {
     return s.WithContext(r.path + ": row group " + Num(row_group) + ", column '" + spec.name + "'");
   }

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include "base/temp_dir.h"
@@ -181,6 +184,39 @@ TEST_F(ReaderFeatureTest, ReadsRowGroupsOnThreadsInOrder) {
   const std::vector<size_t> bad_columns = {0, 17};
   EXPECT_EQ(reader_->ReadRowGroups(groups, bad_columns, 2).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// A scan visits each row group once, with the same columns a plain read gives, whatever the
+// thread count and although each thread reuses its vectors; the first error stops it.
+TEST_F(ReaderFeatureTest, ScansRowGroupsOnThreads) {
+  const std::vector<size_t> columns = {3, 0, 4};
+  const std::vector<size_t> groups = {7, 0, 3, 9, 1, 2};
+  std::map<size_t, std::vector<ColumnVector>> want;
+  for (size_t g : groups) want[g] = reader_->ReadRowGroup(g, columns).value();
+  for (int threads : {1, 2, 3, 0}) {
+    std::mutex mu;
+    std::map<size_t, std::vector<ColumnVector>> got;
+    Status s = reader_->ScanRowGroups(
+        groups, columns, threads, [&](size_t g, std::span<const ColumnVector> cols) {
+          std::lock_guard<std::mutex> l(mu);
+          EXPECT_TRUE(got.emplace(g, std::vector<ColumnVector>(cols.begin(), cols.end())).second);
+          return Status::Ok();
+        });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(got, want) << threads << " threads";
+  }
+  std::atomic<int> visits{0};
+  Status s = reader_->ScanRowGroups(groups, columns, 1, [&](size_t g, auto) {
+    ++visits;
+    return g == 3 ? Corruption("row group 3 rejected") : Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(visits.load(), 3);  // 7, 0, 3, then no further row group
+  const std::vector<size_t> bad_groups = {1, 42, 2};
+  EXPECT_EQ(
+      reader_->ScanRowGroups(bad_groups, columns, 2, [](size_t, auto) { return Status::Ok(); })
+          .code(),
+      StatusCode::kInvalidArgument);
 }
 
 // Dictionary form gives the same rows as the plain read, for dictionary chunks, PLAIN chunks
