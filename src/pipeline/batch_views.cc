@@ -121,33 +121,6 @@ class RowSelector {
   std::vector<size_t> positions_;
 };
 
-// The events of the enriched lake with the fields whose `indices` (EventColumnIndices) are not
-// -1, from the row groups that may satisfy `where` (for the events table, which reads every
-// field; the views read rows as Copy records, ReadCopies).
-Result<engine::Dataset<event::Event>> ReadEvents(engine::Context& ctx,
-                                                 const std::vector<std::string>& paths,
-                                                 const std::vector<int>& indices,
-                                                 std::vector<parquet::ColumnPredicate> where) {
-  return engine::ReadParquet<event::Event>(
-      ctx, paths, ColumnsOf(indices),
-      [indices](std::span<const parquet::ColumnVector> cols, engine::Emitter<event::Event> emit) {
-        // A few hundred rows at a time: an Event takes kilobytes, and a row group's worth of
-        // them would be hundreds of megabytes written once and read once, out of the caches.
-        constexpr size_t kRowsAtOnce = 256;
-        size_t rows = 0;
-        for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
-        std::vector<event::Event> events;
-        events.reserve(kRowsAtOnce);
-        for (size_t begin = 0; begin < rows; begin += kRowsAtOnce) {
-          events.clear();
-          AppendEvents(cols, indices, &events, begin, std::min(rows, begin + kRowsAtOnce));
-          for (event::Event& e : events) emit(std::move(e));
-        }
-        return Status::Ok();
-      },
-      std::move(where));
-}
-
 uint64_t IdHash(std::string_view event_id) { return XXH3_64bits(event_id.data(), event_id.size()); }
 
 // The hashes of the event ids that occur in more than one row of the lake, read from the
@@ -188,7 +161,7 @@ struct Copy {
 };
 
 // The lake's rows `filter` keeps as Copy records, each serialized straight from the columns
-// (SerializeRow) as the event ReadEvents would build of it, without building it.
+// (SerializeRow) as the event AppendEvents would build of it, without building it.
 Result<engine::Dataset<Copy>> ReadCopies(engine::Context& ctx,
                                          const std::vector<std::string>& paths,
                                          const std::vector<int>& indices, RowFilter filter) {
@@ -796,21 +769,36 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
         present[FieldIndex("derived_tstamp")] >= 0) {
       where.push_back(parquet::ColumnPredicate::Between("derived_tstamp", threshold, std::nullopt));
     }
-    FOOTFALL_ASSIGN_OR_RETURN(engine::Dataset<event::Event> full,
-                              ReadEvents(ctx, paths, present, std::move(where)));
+    // Each event (time, id) with its bytes, serialized straight from the columns; only the
+    // copies of a repeated id are decoded, to see whether deduplication kept them.
     using Keyed = std::pair<std::pair<Micros, std::string>, std::string>;
+    const std::vector<std::string> columns = ColumnsOf(present);
+    const std::vector<size_t> at =
+        Positions(columns, {"event_id", "derived_tstamp", "collector_tstamp"});
     FOOTFALL_ASSIGN_OR_RETURN(
-        std::vector<Keyed> recent,
-        full.Filter([threshold, repeated, kept](const event::Event& e) {
-              return views::MetricsTime(e) >= threshold &&
-                     (!repeated->contains(IdHash(e.event_id)) || kept->contains(KeptKey(e)));
-            })
-            .Map([](event::Event&& e) {
-              Keyed k{{views::MetricsTime(e), e.event_id}, {}};
-              engine::Serialize(e, &k.second);
-              return k;
-            })
-            .CollectOnLeader());
+        engine::Dataset<Keyed> full,
+        engine::ReadParquet<Keyed>(
+            ctx, paths, columns,
+            [present, at, threshold, repeated, kept](std::span<const parquet::ColumnVector> cols,
+                                                     engine::Emitter<Keyed> emit) {
+              size_t rows = 0;
+              for (const parquet::ColumnVector& c : cols) rows = std::max(rows, c.size());
+              for (size_t r = 0; r < rows; ++r) {
+                const Micros time =
+                    views::MetricsTime(TimeAt(cols, at[1], r), TimeAt(cols, at[2], r));
+                if (time < threshold) continue;
+                Keyed k{{time, std::string(StringAt(cols, at[0], r))}, {}};
+                SerializeRow(cols, present, r, &k.second);
+                if (repeated->contains(IdHash(k.first.second)) &&
+                    !kept->contains(KeptKey(Decode(k.second)))) {
+                  continue;
+                }
+                emit(std::move(k));
+              }
+              return Status::Ok();
+            },
+            std::move(where)));
+    FOOTFALL_ASSIGN_OR_RETURN(std::vector<Keyed> recent, full.CollectOnLeader());
     // Copies equal in every field deduplication compares are all kept keys: the one with the
     // smallest bytes stays, whichever came first.
     std::sort(recent.begin(), recent.end());
