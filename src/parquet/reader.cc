@@ -202,8 +202,11 @@ Status ParquetReader::Impl::ReadChunk(size_t row_group, size_t column, ChunkRead
   const ColumnMetaData& meta = *metadata.row_groups[row_group].columns[column].meta_data;
   if (spec.type == PhysicalType::kByteArray && meta.total_uncompressed_size > 0) {
     // PLAIN values take about their pages' size: room for them at once rather than by doubling
-    // (which copies them again). Reserved memory that stays unused is never touched.
-    out->Reserve(0, static_cast<size_t>(std::min<int64_t>(meta.total_uncompressed_size, 1 << 30)));
+    // (which copies them again). Reserved memory that stays unused is never touched; the bound
+    // (a generous compression ratio of the bytes actually read) keeps a footer's absurd claim
+    // from reserving gigabytes.
+    const uint64_t claimed = static_cast<uint64_t>(meta.total_uncompressed_size);
+    out->Reserve(0, static_cast<size_t>(std::min(claimed, 64 * bytes.size())));
   }
   Status s = DecodeColumnChunk(spec, meta, bytes, {.verify_checksums = options.verify_checksums},
                                &state->decode, out);
