@@ -327,7 +327,7 @@ class LogWriter::Impl {
     Result<int> fd = active_->DuplicateDescriptor();
     if (!fd.ok()) {
       CountIoError();
-      return IntervalSyncFailed(fd.status());
+      return IntervalSyncFailed(fd.status(), active_->number());
     }
     interval_sync_running_ = true;
     background_sync_.Start(
@@ -339,9 +339,8 @@ class LogWriter::Impl {
     if (!outcome) return;
     interval_sync_running_ = false;
     const BackgroundSync::Job& job = outcome->job;
-    // A segment sealed meanwhile was synced by its seal.
-    if (!active_ || active_->number() != job.segment) return;
-    if (!outcome->status.ok()) return IntervalSyncFailed(outcome->status);
+    if (!outcome->status.ok()) return IntervalSyncFailed(outcome->status, job.segment);
+    if (!active_ || active_->number() != job.segment) return;  // sealed (and synced) meanwhile
     last_sync_ = job.started;
     unsynced_ = active_->size() > job.size;  // records written while it ran wait for the next
   }
@@ -349,13 +348,14 @@ class LogWriter::Impl {
   // The records a periodic sync covers were acknowledged already, so on failure there is
   // nobody to tell but Health() and the log. The segment is then sealed at once (which syncs
   // again) rather than appended to: pages whose writeback failed may be missing on disk, and
-  // later records must not land in a file with a hole before them.
-  void IntervalSyncFailed(const Status& s) {
+  // later records must not land in a file with a hole before them. (`segment` may have been
+  // sealed meanwhile; the error is reported all the same.)
+  void IntervalSyncFailed(const Status& s, uint64_t segment) {
     LogError("rawlog",
              "periodic sync failed; records acknowledged since the last sync may be lost: " +
                  s.ToString());
     SetHealth(s);
-    (void)SealCurrent();
+    if (active_ && active_->number() == segment) (void)SealCurrent();
   }
 
   Status Injected(IoStep step) const {
