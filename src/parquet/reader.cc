@@ -275,16 +275,10 @@ Status ParquetReader::ReadColumnChunk(size_t row_group, size_t column, ColumnVec
 
 Result<std::vector<ColumnVector>> ParquetReader::ReadRowGroup(
     size_t row_group, std::span<const size_t> columns) const {
+  FOOTFALL_RETURN_IF_ERROR(impl_->CheckColumns(columns));
   ChunkReadState state;
   std::vector<ColumnVector> out;
-  out.reserve(columns.size());
-  for (size_t c : columns) {
-    if (c >= impl_->schema.columns.size()) {
-      return InvalidArgument(impl_->path + ": no column " + Num(c));
-    }
-    out.emplace_back(impl_->schema.columns[c].type);
-    FOOTFALL_RETURN_IF_ERROR(impl_->ReadChunk(row_group, c, &state, &out.back()));
-  }
+  FOOTFALL_RETURN_IF_ERROR(impl_->ReadGroupInto(row_group, columns, &state, &out));
   return out;
 }
 
