@@ -53,19 +53,14 @@ class BlockCursor {
       }
       const size_t r = parts_[ri_];
       if (chunk.file == nullptr) {
-        std::string& b = chunk.memory[r];
-        static const std::vector<size_t> kNone;
-        const std::vector<size_t>& cuts = r < chunk.cuts.size() ? chunk.cuts[r] : kNone;
-        const size_t start = piece_ == 0 ? 0 : cuts[piece_ - 1];
-        const size_t end = piece_ < cuts.size() ? cuts[piece_] : b.size();
-        if (end > start) AppendFrame(out, m, r, std::string_view(b).substr(start, end - start));
-        if (piece_ < cuts.size()) {
-          ++piece_;
+        std::vector<std::string>& blocks = chunk.blocks[r];
+        if (piece_ < blocks.size()) {
+          AppendFrame(out, m, r, blocks[piece_++]);
           continue;
         }
-        const uint64_t freed = b.size();
-        std::string().swap(b);
-        if (r < chunk.cuts.size()) std::vector<size_t>().swap(chunk.cuts[r]);
+        uint64_t freed = 0;
+        for (const std::string& b : blocks) freed += b.size();
+        std::vector<std::string>().swap(blocks);
         const uint64_t release = std::min<uint64_t>(freed, o->retained);
         o->retained -= release;
         data_->pool()->Release(release);
@@ -129,11 +124,9 @@ class BlockReceiver {
       std::optional<ShuffleChunk>& p = pending_[m];
       if (!p) {
         p.emplace();
-        p->memory.resize(partitions_);
-        p->cuts.resize(partitions_);
+        p->blocks.resize(partitions_);
       }
-      p->memory[r].append(records);
-      p->cuts[r].push_back(p->memory[r].size());
+      p->blocks[r].emplace_back(records);
       bytes_ += records.size();
     }
     Account(bytes_);
@@ -149,9 +142,8 @@ class BlockReceiver {
       std::optional<ShuffleChunk>& p = pending_[m];
       if (!p) continue;
       uint64_t n = 0;
-      for (std::string& b : p->memory) {
-        b.shrink_to_fit();
-        n += b.size();
+      for (const auto& blocks : p->blocks) {
+        for (const std::string& b : blocks) n += b.size();
       }
       MapOutput* o = data_->output(m);
       o->retained += n;
@@ -177,13 +169,9 @@ class BlockReceiver {
       chunk.file = writer_->file();
       chunk.segments.resize(partitions_);
       for (size_t r = 0; r < partitions_; ++r) {
-        const std::string& b = p->memory[r];
-        if (b.empty()) continue;
-        size_t start = 0;
-        for (size_t cut : p->cuts[r]) {
-          FOOTFALL_RETURN_IF_ERROR(
-              writer_->WriteBlock(std::string_view(b).substr(start, cut - start)));
-          start = cut;
+        if (p->blocks[r].empty()) continue;
+        for (const std::string& b : p->blocks[r]) {
+          FOOTFALL_RETURN_IF_ERROR(writer_->WriteBlock(b));
         }
         FOOTFALL_ASSIGN_OR_RETURN(chunk.segments[r], writer_->FinishRun());
       }

@@ -56,13 +56,13 @@ uint64_t TableHash(const K& key) {
   }
 }
 
-// One map task's output for one shuffle input, in the order written: chunks in memory
-// (one string of serialized records per reduce partition) or spilled (one run per reduce
-// partition in a spill file). `cuts` are block ends within memory[r], at record boundaries
-// about kSpillBlockBytes apart: where an exchange between ranks may split a partition.
+// One map task's output for one shuffle input, in the order written: chunks in memory or
+// spilled (one run per reduce partition in a spill file). In memory, each reduce partition is a
+// list of blocks of serialized records, each ending at a record boundary and about
+// kSpillBlockBytes long: written without ever copying what a block already holds, spilled block by
+// block, and the unit in which an exchange between ranks sends a partition.
 struct ShuffleChunk {
-  std::vector<std::string> memory;
-  std::vector<std::vector<size_t>> cuts;
+  std::vector<std::vector<std::string>> blocks;  // by reduce partition
   std::shared_ptr<SpillFile> file;
   std::vector<SpillSegment> segments;
 };
@@ -96,7 +96,7 @@ class ShuffleData {
   void ForEachBlockOf(size_t m, size_t r, F&& fn) const {
     for (const ShuffleChunk& c : outputs_[m].chunks) {
       if (c.file == nullptr) {
-        if (!c.memory[r].empty()) fn(std::string_view(c.memory[r]));
+        for (const std::string& block : c.blocks[r]) fn(std::string_view(block));
         continue;
       }
       RunReader reader(c.file, c.segments[r]);
@@ -136,29 +136,53 @@ void ReadPartition(const ShuffleData& data, size_t r, TaskContext& tc, F&& fn) {
   (void)n;
 }
 
+// Emptied full-sized shuffle blocks a thread keeps for its next tasks' writers: a shuffle
+// larger than memory spills every task's blocks, and without this each task would allocate its
+// blocks again and fault their pages in. Holds at most kMaxBlocks (about 40 MiB) beyond the
+// budget, per thread.
+class BlockPool {
+ public:
+  static constexpr size_t kMaxBlocks = 512;
+
+  static BlockPool& OfThisThread() {
+    thread_local BlockPool pool;
+    return pool;
+  }
+  // An empty block, reserved to `capacity` when none is kept.
+  std::string Take(size_t capacity) {
+    if (blocks_.empty()) {
+      std::string b;
+      b.reserve(capacity);
+      return b;
+    }
+    std::string b = std::move(blocks_.back());
+    blocks_.pop_back();
+    return b;
+  }
+  void Give(std::string&& block) {
+    if (blocks_.size() == kMaxBlocks) return;
+    block.clear();
+    blocks_.push_back(std::move(block));
+  }
+
+ private:
+  std::vector<std::string> blocks_;
+};
+
 // Writes one map task's records into per-reduce-partition buffers. Over the task's memory share
 // the buffers go to a spill file as one chunk; at the end they stay in memory when the retained
 // pool has room, else they are spilled too. One task's thread.
 class PartitionWriter {
  public:
   PartitionWriter(TaskContext& tc, size_t partitions, MapOutput* out, uint64_t share)
-      : tc_(tc),
-        accounted_(tc),
-        out_(out),
-        share_(share),
-        buffers_(partitions),
-        cuts_(partitions) {}
+      : tc_(tc), accounted_(tc), out_(out), share_(share), blocks_(partitions) {}
 
   // Appends one record, serialized as `write(std::string*)` does, to partition `r`.
   template <typename W>
   void Write(size_t r, W&& write) {
-    std::string& b = buffers_[r];
+    std::string& b = OpenBlock(r);
     const size_t before = b.size();
     write(&b);
-    // Block boundaries at record boundaries, so that a spilled partition reads back in blocks.
-    if (b.size() - (cuts_[r].empty() ? 0 : cuts_[r].back()) >= kSpillBlockBytes) {
-      cuts_[r].push_back(b.size());
-    }
     bytes_ += b.size() - before;
     total_bytes_ += b.size() - before;
     if ((++records_ & 1023) == 0) {
@@ -175,7 +199,7 @@ class PartitionWriter {
     Serialize(key, &key_scratch_);
     const size_t r = PartitionOfHash(
         XXH3_64bits_withSeed(key_scratch_.data(), key_scratch_.size(), kPartitionSeed),
-        buffers_.size());
+        blocks_.size());
     Write(r, [&](std::string* b) {
       b->append(key_scratch_);
       Serialize(value, b);
@@ -186,10 +210,14 @@ class PartitionWriter {
     if (bytes_ > 0) {
       if (tc_.retained_pool()->TryReserve(bytes_)) {
         out_->retained += bytes_;
+        // Only a partition's last block may be much larger than it holds.
+        for (auto& list : blocks_) {
+          if (!list.empty() && list.back().capacity() > 2 * list.back().size()) {
+            list.back().shrink_to_fit();
+          }
+        }
         ShuffleChunk chunk;
-        chunk.memory = std::move(buffers_);
-        chunk.cuts = std::move(cuts_);
-        for (auto& m : chunk.memory) m.shrink_to_fit();
+        chunk.blocks = std::move(blocks_);
         out_->chunks.push_back(std::move(chunk));
       } else {
         Spill();
@@ -202,21 +230,39 @@ class PartitionWriter {
   }
 
  private:
+  // Room past its size in a block, so that a record under a quarter of the size never makes a
+  // block grow (and copy what it holds).
+  static constexpr size_t Reserve(size_t size) { return size + size / 4; }
+  static constexpr size_t kFirstBlockBytes = kSpillBlockBytes / 16;
+  // The size of a partition's k-th block: 4 KiB, doubling up to kSpillBlockBytes, so that a
+  // small partition stays small and a large one is written in full-sized blocks.
+  static size_t BlockSize(size_t k) { return k >= 4 ? kSpillBlockBytes : kFirstBlockBytes << k; }
+
+  // The block partition `r`'s next record goes to, a new one once the last holds its size.
+  // Full-sized blocks come from the thread's pool when it has some.
+  std::string& OpenBlock(size_t r) {
+    std::vector<std::string>& list = blocks_[r];
+    if (!list.empty() && list.back().size() < BlockSize(list.size() - 1)) return list.back();
+    const size_t size = BlockSize(list.size());
+    if (size == kSpillBlockBytes) {
+      list.push_back(BlockPool::OfThisThread().Take(Reserve(size)));
+    } else {
+      list.emplace_back().reserve(Reserve(size));
+    }
+    return list.back();
+  }
+
   void Spill() {
     if (writer_ == nullptr) writer_ = std::make_unique<RunWriter>(tc_.NewSpillFile());
     ShuffleChunk chunk;
     chunk.file = writer_->file();
-    for (size_t r = 0; r < buffers_.size(); ++r) {
-      std::string_view b = buffers_[r];
-      size_t start = 0;
-      for (size_t cut : cuts_[r]) {
-        ThrowIfError(writer_->WriteBlock(b.substr(start, cut - start)));
-        start = cut;
+    for (auto& list : blocks_) {
+      for (std::string& block : list) {
+        ThrowIfError(writer_->WriteBlock(block));
+        if (block.capacity() >= kSpillBlockBytes) BlockPool::OfThisThread().Give(std::move(block));
       }
-      ThrowIfError(writer_->WriteBlock(b.substr(start)));
+      list.clear();
       chunk.segments.push_back(ValueOrThrow(writer_->FinishRun()));
-      buffers_[r].clear();
-      cuts_[r].clear();
     }
     out_->chunks.push_back(std::move(chunk));
     bytes_ = 0;
@@ -227,11 +273,10 @@ class PartitionWriter {
   Accounted accounted_;
   MapOutput* out_;
   uint64_t share_;
-  std::vector<std::string> buffers_;
-  std::vector<std::vector<size_t>> cuts_;  // block ends within buffers_[r]
+  std::vector<std::vector<std::string>> blocks_;  // by reduce partition
   std::string key_scratch_;
   std::unique_ptr<RunWriter> writer_;
-  uint64_t bytes_ = 0;  // in buffers_ now
+  uint64_t bytes_ = 0;  // in blocks_ now
   uint64_t total_bytes_ = 0;
   uint64_t records_ = 0;
 };

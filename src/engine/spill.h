@@ -6,7 +6,7 @@
 // open descriptor, so it disappears when its last owner closes it — when the job ends, fails or
 // the process dies — and a failed job can leave nothing behind. Layout of one run (a "segment"
 // of a file, a file may hold several): blocks of [fixed32 compressed size][fixed32 raw size]
-// [zstd frame], each block holding whole records (kSpillBlockBytes raw, plus one record).
+// [zstd frame], each block holding whole records (up to kSpillBlockBytes raw, plus one record).
 #pragma once
 
 #include <atomic>
