@@ -257,6 +257,32 @@ T Unpack(const Packed<T>& p) {
   return value;
 }
 
+// A page view or session row on its way to the file of the day it starts: its order within the
+// day (the fields views::PageViewRowLess or SessionRowLess compare) beside the serialized row,
+// so that the shuffle and the sort by day move a few words per row, and the row is decoded once,
+// into its day's table.
+struct DayRow {
+  Micros start = 0;
+  std::string id, id2;
+  std::string bytes;
+};
+
+bool DayRowLess(const DayRow& a, const DayRow& b) {
+  return std::tie(a.start, a.id, a.id2) < std::tie(b.start, b.id, b.id2);
+}
+
+DayRow DayRowOf(const views::PageViewRow& r) {
+  DayRow d{r.start_tstamp, r.page_view_id, r.domain_sessionid, {}};
+  engine::Serialize(r, &d.bytes);
+  return d;
+}
+
+DayRow DayRowOf(const views::WebSessionRow& r) {
+  DayRow d{r.start_tstamp, r.domain_sessionid, {}, {}};
+  engine::Serialize(r, &d.bytes);
+  return d;
+}
+
 // An event's step of a flow keyed by its case: (1, the step), or ("", (0, {})) for an event
 // of the flow it cannot place (views::StepOutcome::kIncomplete).
 using KeyedFlowStep = std::pair<std::string, std::pair<int, views::FlowStep>>;
@@ -288,8 +314,8 @@ using FlowExtractors = std::shared_ptr<const std::vector<views::FlowExtractor>>;
 // of its events, its events' steps of each flow and their times (views::MetricsTime).
 struct GroupOutput {
   int64_t events = 0;
-  Packed<std::vector<std::pair<int64_t, views::PageViewRow>>> page_views;
-  Packed<std::vector<std::pair<int64_t, views::WebSessionRow>>> sessions;
+  Packed<std::vector<std::pair<int64_t, DayRow>>> page_views;
+  Packed<std::vector<std::pair<int64_t, DayRow>>> sessions;
   Packed<std::vector<views::SessionFacts>> facts;
   Packed<std::vector<std::pair<Micros, views::BucketMetrics>>> hours;
   Packed<std::vector<std::pair<Micros, std::string>>> hour_users;
@@ -308,14 +334,14 @@ GroupOutput AnalyzeGroup(const std::string& key, const std::vector<event::Event>
   for (const event::Event& e : events) ptrs.push_back(&e);
   std::vector<SessionAnalysis> sessions = views::AnalyzeSessionGroup(key, ptrs, web);
   std::vector<views::SessionFacts> facts;
-  std::vector<std::pair<int64_t, views::PageViewRow>> page_views;
-  std::vector<std::pair<int64_t, views::WebSessionRow>> session_rows;
+  std::vector<std::pair<int64_t, DayRow>> page_views;
+  std::vector<std::pair<int64_t, DayRow>> session_rows;
   for (SessionAnalysis& a : sessions) {
     facts.push_back(views::FactsOf(a));
-    for (views::PageViewRow& pv : a.page_views) {
-      page_views.emplace_back(DayNumber(pv.start_tstamp), std::move(pv));
+    for (const views::PageViewRow& pv : a.page_views) {
+      page_views.emplace_back(DayNumber(pv.start_tstamp), DayRowOf(pv));
     }
-    session_rows.emplace_back(DayNumber(a.session.start_tstamp), std::move(a.session));
+    session_rows.emplace_back(DayNumber(a.session.start_tstamp), DayRowOf(a.session));
   }
   out.page_views = Pack(page_views);
   out.sessions = Pack(session_rows);
@@ -364,20 +390,27 @@ class StepTimer {
   Micros last_ = NowMicros();
 };
 
-// Groups `rows` (keyed by DayNumber) by day, orders each day's rows by `less`, and writes each
-// day as a Parquet file `prefix` + date + ".parquet" of table(rows), on the rank holding the
-// day. Returns the files in date order on rank 0 (nothing on the others).
-template <typename Row, typename Less, typename Table>
-Result<std::vector<DateFile>> WriteByDay(const engine::Dataset<std::pair<int64_t, Row>>& rows,
-                                         Less less, Table table, const std::string& prefix) {
+// Groups `rows` (keyed by DayNumber) by day in DayRowLess order, and writes each day as a Parquet
+// file `prefix` + date + ".parquet" of table(the day's rows, decoded as Row), on the rank holding
+// the day. Returns the files in date order on rank 0 (nothing on the others).
+template <typename Row, typename Table>
+Result<std::vector<DateFile>> WriteByDay(const engine::Dataset<std::pair<int64_t, DayRow>>& rows,
+                                         Table table, const std::string& prefix) {
   FOOTFALL_ASSIGN_OR_RETURN(
       std::vector<DateFile> files,
-      rows.GroupByKey(less)
-          .Map([table, prefix](std::pair<int64_t, std::vector<Row>>&& day) {
+      rows.GroupByKey(DayRowLess)
+          .Map([table, prefix](std::pair<int64_t, std::vector<DayRow>>&& day) {
+            std::vector<Row> decoded(day.second.size());
+            for (size_t i = 0; i < decoded.size(); ++i) {
+              engine::Decoder in(day.second[i].bytes);
+              engine::Deserialize(in, &decoded[i]);
+              if (!in.ok()) throw engine::TaskFailure(Internal("a day's row does not decode"));
+              std::string().swap(day.second[i].bytes);
+            }
             DateFile f;
             f.date = FormatDate(day.first * kMicrosPerDay);
             f.path = prefix + f.date + ".parquet";
-            f.rows = engine::ValueOrThrow(WriteParquetFile(f.path, table(day.second)));
+            f.rows = engine::ValueOrThrow(WriteParquetFile(f.path, table(decoded)));
             return f;
           })
           .CollectOnLeader());
@@ -610,14 +643,12 @@ Result<ComputedViews> ComputeViews(engine::Context& ctx, const parquet::Dataset&
       out.page_view_files,
       WriteByDay<views::PageViewRow>(
           analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.page_views); }),
-          views::PageViewRowLess,
           [](std::span<const views::PageViewRow> rows) { return PageViewsTable(rows); },
           rows_dir + "/page_views-"));
   FOOTFALL_ASSIGN_OR_RETURN(
       out.session_files,
       WriteByDay<views::WebSessionRow>(
           analysed.FlatMap([](GroupOutput&& g) { return Unpack(g.sessions); }),
-          views::SessionRowLess,
           [](std::span<const views::WebSessionRow> rows) { return SessionsTable(rows); },
           rows_dir + "/sessions-"));
   timer.Done("sessions");
