@@ -261,6 +261,24 @@ TEST_P(DatasetTest, GroupByKeyKeepsInputOrderOrSortsValues) {
   }
 }
 
+// Shuffle buffers are blocks of 4 KiB doubling to 64 KiB, with a quarter to spare: records
+// smaller than the spare, larger than a whole block and in between all come back intact.
+TEST_P(DatasetTest, RecordsOfEverySizeAroundTheBlockSizesCrossAShuffle) {
+  std::vector<std::pair<int, std::string>> records;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 600; ++i) {
+    static constexpr size_t kSizes[] = {0,         1,     900,   1100,      4095,      4096,
+                                        16 * 1024, 65535, 65536, 80 * 1024, 200 * 1024};
+    const size_t size = kSizes[rng() % std::size(kSizes)];
+    records.emplace_back(i % 13, std::string(size, static_cast<char>('a' + i % 26)));
+  }
+  std::map<int, std::vector<std::string>> want;
+  for (const auto& [k, v] : records) want[k].push_back(v);
+  auto got = Collect(From(records).GroupByKey());
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [k, values] : got) EXPECT_EQ(values, want[k]) << k;
+}
+
 TEST_P(DatasetTest, SortByIsAStableSort) {
   auto by_page = Collect(From(Views()).SortBy([](const View& v) { return v.page; }));
   auto want = Views();

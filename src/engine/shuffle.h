@@ -58,9 +58,9 @@ uint64_t TableHash(const K& key) {
 
 // One map task's output for one shuffle input, in the order written: chunks in memory or
 // spilled (one run per reduce partition in a spill file). In memory, each reduce partition is a
-// list of blocks of serialized records, each ending at a record boundary and about
-// kSpillBlockBytes long: written without ever copying what a block already holds, spilled block by
-// block, and the unit in which an exchange between ranks sends a partition.
+// list of blocks of serialized records, each ending at a record boundary and up to about
+// kSpillBlockBytes long: written without ever copying what a block already holds, spilled block
+// by block, and the unit in which an exchange between ranks sends a partition.
 struct ShuffleChunk {
   std::vector<std::vector<std::string>> blocks;  // by reduce partition
   std::shared_ptr<SpillFile> file;
@@ -159,8 +159,10 @@ class BlockPool {
     blocks_.pop_back();
     return b;
   }
+  // Keeps `block` if it is full-sized (one that a huge record made larger is freed).
   void Give(std::string&& block) {
-    if (blocks_.size() == kMaxBlocks) return;
+    const size_t c = block.capacity();
+    if (c < kSpillBlockBytes || c > 2 * kSpillBlockBytes || blocks_.size() == kMaxBlocks) return;
     block.clear();
     blocks_.push_back(std::move(block));
   }
@@ -259,7 +261,7 @@ class PartitionWriter {
     for (auto& list : blocks_) {
       for (std::string& block : list) {
         ThrowIfError(writer_->WriteBlock(block));
-        if (block.capacity() >= kSpillBlockBytes) BlockPool::OfThisThread().Give(std::move(block));
+        BlockPool::OfThisThread().Give(std::move(block));
       }
       list.clear();
       chunk.segments.push_back(ValueOrThrow(writer_->FinishRun()));
