@@ -258,7 +258,7 @@ T Unpack(const Packed<T>& p) {
 }
 
 // A page view or session row on its way to the file of the day it starts: its order within the
-// day (the fields views::PageViewRowLess or SessionRowLess compare) beside the serialized row,
+// day (views::PageViewOrder or SessionOrder) beside the serialized row,
 // so that the shuffle and the sort by day move a few words per row, and the row is decoded once,
 // into its day's table.
 struct DayRow {
@@ -272,13 +272,15 @@ bool DayRowLess(const DayRow& a, const DayRow& b) {
 }
 
 DayRow DayRowOf(const views::PageViewRow& r) {
-  DayRow d{r.start_tstamp, r.page_view_id, r.domain_sessionid, {}};
+  const auto& [start, id, session] = views::PageViewOrder(r);
+  DayRow d{start, id, session, {}};
   engine::Serialize(r, &d.bytes);
   return d;
 }
 
 DayRow DayRowOf(const views::WebSessionRow& r) {
-  DayRow d{r.start_tstamp, r.domain_sessionid, {}, {}};
+  const auto& [start, id] = views::SessionOrder(r);
+  DayRow d{start, id, {}, {}};
   engine::Serialize(r, &d.bytes);
   return d;
 }

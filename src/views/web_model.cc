@@ -339,13 +339,11 @@ SessionAnalysis AnalyzeSession(const std::string& session_key, bool from_tracker
 }
 
 bool PageViewRowLess(const PageViewRow& a, const PageViewRow& b) {
-  return std::tie(a.start_tstamp, a.page_view_id, a.domain_sessionid) <
-         std::tie(b.start_tstamp, b.page_view_id, b.domain_sessionid);
+  return PageViewOrder(a) < PageViewOrder(b);
 }
 
 bool SessionRowLess(const WebSessionRow& a, const WebSessionRow& b) {
-  return std::tie(a.start_tstamp, a.domain_sessionid) <
-         std::tie(b.start_tstamp, b.domain_sessionid);
+  return SessionOrder(a) < SessionOrder(b);
 }
 
 WebViews SummarizeWeb(std::vector<SessionAnalysis> sessions,

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/time.h"
@@ -170,9 +171,15 @@ struct JourneyPathRow {
   int64_t sessions = 0;
 };
 
-// The order of the page_views rows: (start_tstamp, page_view_id, domain_sessionid).
+// The order of the page_views rows: by these fields.
+inline auto PageViewOrder(const PageViewRow& r) {
+  return std::tie(r.start_tstamp, r.page_view_id, r.domain_sessionid);
+}
+// The order of the sessions rows: by these fields.
+inline auto SessionOrder(const WebSessionRow& r) {
+  return std::tie(r.start_tstamp, r.domain_sessionid);
+}
 bool PageViewRowLess(const PageViewRow& a, const PageViewRow& b);
-// The order of the sessions rows: (start_tstamp, domain_sessionid).
 bool SessionRowLess(const WebSessionRow& a, const WebSessionRow& b);
 
 struct WebViews {
