@@ -190,12 +190,13 @@ Result<engine::Dataset<Copy>> ReadCopies(engine::Context& ctx,
       {});
 }
 
-// Into `e`, every field overwritten: an event of kilobytes is decoded where it is used, never
-// moved.
-void DecodeInto(const std::string& bytes, event::Event* e) {
+// `bytes` decoded into `out`, every field overwritten (an event of kilobytes is decoded where it
+// is used, never moved); `what` names the bytes in the error.
+template <typename T>
+void DecodeInto(std::string_view bytes, T* out, const char* what = "a cached event") {
   engine::Decoder in(bytes);
-  engine::Deserialize(in, e);
-  if (!in.ok()) throw engine::TaskFailure(Internal("a cached event does not decode"));
+  engine::Deserialize(in, out);
+  if (!in.ok()) throw engine::TaskFailure(Internal(std::string(what) + " does not decode"));
 }
 
 event::Event Decode(const std::string& bytes) {
@@ -251,16 +252,13 @@ Packed<T> Pack(const T& value) {
 template <typename T>
 T Unpack(const Packed<T>& p) {
   T value;
-  engine::Decoder in(p.bytes);
-  engine::Deserialize(in, &value);
-  if (!in.ok()) throw engine::TaskFailure(Internal("a cached part of a record does not decode"));
+  DecodeInto(p.bytes, &value, "a cached part of a record");
   return value;
 }
 
 // A page view or session row on its way to the file of the day it starts: its order within the
-// day (views::PageViewOrder or SessionOrder) beside the serialized row,
-// so that the shuffle and the sort by day move a few words per row, and the row is decoded once,
-// into its day's table.
+// day (views::PageViewOrder or SessionOrder) beside the serialized row, so that the shuffle and
+// the sort by day move a few words per row, and the row is decoded once, into its day's table.
 struct DayRow {
   Micros start = 0;
   std::string id, id2;
@@ -404,9 +402,7 @@ Result<std::vector<DateFile>> WriteByDay(const engine::Dataset<std::pair<int64_t
           .Map([table, prefix](std::pair<int64_t, std::vector<DayRow>>&& day) {
             std::vector<Row> decoded(day.second.size());
             for (size_t i = 0; i < decoded.size(); ++i) {
-              engine::Decoder in(day.second[i].bytes);
-              engine::Deserialize(in, &decoded[i]);
-              if (!in.ok()) throw engine::TaskFailure(Internal("a day's row does not decode"));
+              DecodeInto(day.second[i].bytes, &decoded[i], "a day's row");
               std::string().swap(day.second[i].bytes);
             }
             DateFile f;
