@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/memory.h"
 #include "bench/engine/sessionize.h"
 #include "engine/dataset.h"
 #include "engine/io.h"
@@ -174,6 +175,7 @@ int Run(const std::string& job, const std::string& path, engine::EngineOptions o
 }  // namespace
 
 int main(int argc, char** argv) {
+  footfall::KeepFreedMemory();  // as the footfall binary does
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: engine_bench gen FILE [ROWS] [USERS]\n"

@@ -22,6 +22,7 @@
 
 #include "base/base64.h"
 #include "base/json_writer.h"
+#include "base/memory.h"
 #include "base/random.h"
 #include "base/url.h"
 #include "enrich/enrich.h"
@@ -31,15 +32,20 @@
 namespace footfall::enrich {
 namespace {
 
-constexpr char kTestUas[] = "/usr/share/uap-core/tests/test_ua.yaml";
+// The browsers' suite first (one agent per browser version), then the devices' for variety.
+constexpr const char* kTestUas[] = {"/usr/share/uap-core/tests/test_ua.yaml",
+                                    "/usr/share/uap-core/tests/test_os.yaml",
+                                    "/usr/share/uap-core/tests/test_device.yaml"};
 
 std::vector<std::string> LoadUserAgents(size_t limit) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (const YAML::Node& c : YAML::LoadFile(kTestUas)["test_cases"]) {
-    std::string ua = c["user_agent_string"].as<std::string>();
-    if (seen.insert(ua).second) out.push_back(std::move(ua));
-    if (out.size() == limit) break;
+  for (const char* file : kTestUas) {
+    for (const YAML::Node& c : YAML::LoadFile(file)["test_cases"]) {
+      std::string ua = c["user_agent_string"].as<std::string>();
+      if (seen.insert(ua).second) out.push_back(std::move(ua));
+      if (out.size() == limit) return out;
+    }
   }
   return out;
 }
@@ -287,4 +293,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace footfall::enrich
 
-int main(int argc, char** argv) { return footfall::enrich::Main(argc, argv); }
+int main(int argc, char** argv) {
+  footfall::KeepFreedMemory();  // as the footfall binary does
+  return footfall::enrich::Main(argc, argv);
+}

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/memory.h"
 #include "bench/engine/sessionize.h"
 #include "engine/dataset.h"
 #include "engine/io.h"
@@ -88,6 +89,7 @@ int Sessions(const std::string& path, engine::EngineOptions options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  footfall::KeepFreedMemory();  // as the footfall binary does
   if (argc < 3 || std::strcmp(argv[1], "sessions") != 0) {
     std::fprintf(stderr,
                  "usage: mpirun -np N mpi_bench sessions FILE [--budget BYTES] [--threads N] "

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/memory.h"
 #include "base/random.h"
 #include "parquet/reader.h"
 #include "parquet/writer.h"
@@ -407,6 +408,7 @@ int Read(const std::string& path, int threads) {
 
 int main(int argc, char** argv) {
   using namespace footfall::parquet;
+  footfall::KeepFreedMemory();  // as the footfall binary does
   if (argc == 5 && std::strcmp(argv[1], "write") == 0) {
     return Write(std::strtoull(argv[2], nullptr, 10), argv[3], std::atoi(argv[4]));
   }

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/memory.h"
 #include "base/temp_dir.h"
 #include "pipeline/config.h"
 #include "pipeline/traffic.h"
@@ -182,6 +183,7 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace footfall
 
 int main(int argc, char** argv) {
+  footfall::KeepFreedMemory();  // as the footfall binary does
   using namespace footfall;
   std::vector<double> rates = {1000, 10000};
   double seconds = 10;

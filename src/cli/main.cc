@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "base/memory.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "pipeline/config.h"
@@ -168,6 +169,7 @@ int Main(int argc, char** argv) {
 }  // namespace footfall::cli
 
 int main(int argc, char** argv) {
+  footfall::KeepFreedMemory();
   footfall::cli::BlockShutdownSignals();
   return footfall::cli::Main(argc, argv);
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "base/log.h"
+#include "base/memory.h"
 
 namespace footfall::pipeline {
 
@@ -56,6 +57,8 @@ void BatchScheduler::Loop(bool run_now) {
     } else {
       LogError("batch", report.status().ToString());
     }
+    // The rebuild's buffers were kept for reuse while it ran; the next one is minutes away.
+    ReturnFreedMemory();
 
     l.lock();
     state_.running = false;
