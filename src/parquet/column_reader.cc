@@ -19,6 +19,24 @@ static_assert(std::endian::native == std::endian::little,
 
 std::string Num(uint64_t n) { return std::to_string(n); }
 
+bool IsByteArray(PhysicalType t) {
+  return t == PhysicalType::kByteArray || t == PhysicalType::kFixedLenByteArray;
+}
+
+// Byte arrays are copied value by value; most are short (ids, names, URLs), and a call to
+// memcpy per value costs more than the copy. A value of at most kCopySlack bytes is copied as
+// exactly kCopySlack bytes (one or two vector moves) when the source has that many readable
+// and the destination that much room; the bytes past the value are overwritten by the next.
+constexpr size_t kCopySlack = 32;
+
+inline void CopyValue(char* dst, const char* src, size_t n, size_t readable) {
+  if (n <= kCopySlack && readable >= kCopySlack) {
+    std::memcpy(dst, src, kCopySlack);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
 // An encoding this reader does not decode. When the column chunk lists it among its encodings
 // the file is valid and uses something unsupported (kUnimplemented); when it does not, the page
 // contradicts its chunk's metadata, as a damaged page header does (kCorruption).
@@ -74,7 +92,7 @@ class ChunkDecoder {
 
   // Appends `rows` values, row i taking value(k) for the k-th defined row.
   template <typename T, typename Value>
-  void Scatter(std::vector<T>& to, size_t rows, Value value);
+  void Scatter(ValueBuffer<T>& to, size_t rows, Value value);
   void AppendNullFlags(size_t rows, size_t non_null);
 
   const ColumnSpec& spec_;
@@ -226,6 +244,9 @@ Status ChunkDecoder::DictionaryPage(const DictionaryPageHeader& h, std::string_v
   if (n > data.size()) return Corruption("dictionary page too short for its values");
   FOOTFALL_RETURN_IF_ERROR(Plain(data, n, n, &dictionary_));
   dictionary_.mutable_null_flags().assign(n, 0);
+  // Room to read kCopySlack bytes past any value (see CopyValue).
+  auto& dict_bytes = dictionary_.mutable_bytes_data();
+  dict_bytes.reserve(dict_bytes.size() + kCopySlack);
   have_dictionary_ = true;
   dictionary_entries_ = n;
   return Status::Ok();
@@ -264,7 +285,7 @@ void ChunkDecoder::AppendNullFlags(size_t rows, size_t non_null) {
 }
 
 template <typename T, typename Value>
-void ChunkDecoder::Scatter(std::vector<T>& to, size_t rows, Value value) {
+void ChunkDecoder::Scatter(ValueBuffer<T>& to, size_t rows, Value value) {
   const size_t old = to.size();
   to.resize(old + rows);
   T* dst = to.data() + old;
@@ -343,26 +364,44 @@ Status ChunkDecoder::Plain(std::string_view data, size_t rows, size_t non_null, 
       const auto width = static_cast<size_t>(spec_.type_length);
       auto& offsets = to->mutable_offsets();
       auto& bytes = to->mutable_bytes_data();
-      offsets.reserve(offsets.size() + rows);
-      // The page's size bounds the values' bytes: one allocation instead of regrowing.
-      bytes.reserve(bytes.size() + data.size());
+      // The page's size bounds the values' bytes: room for them at once (and the slack
+      // CopyValue writes into), given back at the end.
+      const size_t first_byte = bytes.size();
+      bytes.resize(first_byte + data.size() + kCopySlack);
+      char* const base = bytes.data();
+      size_t end = first_byte;
+      const size_t first_row = offsets.size();
+      offsets.resize(first_row + rows);
+      uint64_t* const row_end = offsets.data() + first_row;
+      Status status;
       size_t pos = 0;
       for (size_t i = 0; i < rows; ++i) {
         if (!dense && !defined_[i]) {
-          offsets.push_back(bytes.size());
+          row_end[i] = end;
           continue;
         }
         size_t n = width;
         if (!fixed_len) {
-          if (data.size() - pos < 4) return Corruption("PLAIN byte array length cut off");
+          if (data.size() - pos < 4) {
+            status = Corruption("PLAIN byte array length cut off");
+            offsets.resize(first_row + i);
+            break;
+          }
           n = DecodeFixed32(data.data() + pos);
           pos += 4;
         }
-        if (data.size() - pos < n) return Corruption("PLAIN byte array runs past the page");
-        bytes.append(data.data() + pos, n);
-        offsets.push_back(bytes.size());
+        if (data.size() - pos < n) {
+          status = Corruption("PLAIN byte array runs past the page");
+          offsets.resize(first_row + i);
+          break;
+        }
+        CopyValue(base + end, data.data() + pos, n, data.size() - pos);
+        end += n;
+        row_end[i] = end;
         pos += n;
       }
+      bytes.resize(end);
+      if (!status.ok()) return status;
       if (pos != data.size()) {
         return Corruption("PLAIN byte arrays end " + Num(data.size() - pos) +
                           " bytes before the page does");
@@ -392,11 +431,16 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
   RleDecoder decoder(data.substr(1), width);
   FOOTFALL_RETURN_IF_ERROR(decoder.Decode(indices_.data(), non_null));
   const size_t entries = dictionary_entries_;
+  const bool byte_arrays = IsByteArray(spec_.type) && indices_out_ == nullptr;
+  // Checked, and for byte arrays their total length summed, in one pass.
+  const uint64_t* dict_offsets = byte_arrays ? dictionary_.offsets().data() : nullptr;
+  uint64_t total = 0;
   for (uint32_t idx : indices_) {
     if (idx >= entries) {
       return Corruption("dictionary index " + Num(idx) + " past the dictionary's " + Num(entries) +
                         " entries");
     }
+    if (byte_arrays) total += dict_offsets[idx + 1] - dict_offsets[idx];
   }
   if (indices_out_ != nullptr) {
     AppendIndices(rows, [&](size_t k) { return static_cast<int32_t>(indices_[k]); });
@@ -421,15 +465,14 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
       return Status::Ok();
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray: {
-      // Reserved once, then appended to: growing value by value would copy the bytes again.
-      const std::span<const uint64_t> dict_offsets = dictionary_.offsets();
+      // Grown once to the values' total (plus the slack CopyValue writes into), then filled.
       const char* dict_bytes = dictionary_.bytes_data().data();
-      size_t total = 0;
-      for (uint32_t idx : indices_) total += dict_offsets[idx + 1] - dict_offsets[idx];
       auto& offsets = out_->mutable_offsets();
       auto& bytes = out_->mutable_bytes_data();
-      // Reserved, not resized: resizing would first zero what is about to be overwritten.
-      bytes.reserve(bytes.size() + total);
+      const size_t first_byte = bytes.size();
+      bytes.resize(first_byte + total + kCopySlack);
+      char* const base = bytes.data();
+      size_t end = first_byte;
       const size_t first_row = offsets.size();
       offsets.resize(first_row + rows);
       uint64_t* row_end = offsets.data() + first_row;
@@ -437,10 +480,14 @@ Status ChunkDecoder::Dictionary(std::string_view data, size_t rows, size_t non_n
       for (size_t i = 0; i < rows; ++i) {
         if (!spec_.optional || defined_[i]) {
           const uint32_t idx = indices_[k++];
-          bytes.append(dict_bytes + dict_offsets[idx], dict_offsets[idx + 1] - dict_offsets[idx]);
+          const size_t n = dict_offsets[idx + 1] - dict_offsets[idx];
+          // The dictionary keeps kCopySlack bytes after its values (DictionaryPage).
+          CopyValue(base + end, dict_bytes + dict_offsets[idx], n, n + kCopySlack);
+          end += n;
         }
-        row_end[i] = bytes.size();
+        row_end[i] = end;
       }
+      bytes.resize(end);
       return Status::Ok();
     }
     default:

@@ -10,7 +10,7 @@ void ColumnVector::Clear() {
   i64_.clear();
   f32_.clear();
   f64_.clear();
-  offsets_.resize(1);
+  offsets_.assign(1, 0);
   data_.clear();
 }
 
@@ -73,7 +73,7 @@ void ColumnVector::AppendNull() {
 namespace {
 
 template <typename T>
-void AppendSlice(std::vector<T>& to, const std::vector<T>& from, size_t begin, size_t end) {
+void AppendSlice(ValueBuffer<T>& to, const ValueBuffer<T>& from, size_t begin, size_t end) {
   to.insert(to.end(), from.begin() + static_cast<ptrdiff_t>(begin),
             from.begin() + static_cast<ptrdiff_t>(end));
 }
@@ -104,7 +104,8 @@ void ColumnVector::AppendRows(const ColumnVector& other, size_t begin, size_t en
     case PhysicalType::kFixedLenByteArray: {
       const uint64_t from = other.offsets_[begin];
       const uint64_t shift = data_.size() - from;
-      data_.append(other.data_, from, other.offsets_[end] - from);
+      data_.insert(data_.end(), other.data_.begin() + static_cast<ptrdiff_t>(from),
+                   other.data_.begin() + static_cast<ptrdiff_t>(other.offsets_[end]));
       offsets_.reserve(offsets_.size() + (end - begin));
       for (size_t i = begin + 1; i <= end; ++i) offsets_.push_back(other.offsets_[i] + shift);
       break;

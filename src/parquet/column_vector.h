@@ -4,14 +4,45 @@
 
 #include <cassert>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "parquet/format.h"
 
 namespace footfall::parquet {
+
+// std::allocator, except that growing a vector with resize(n) leaves the new elements
+// default-initialized: for trivial types, not zeroed. For decoders that write every new element
+// right after growing; resize(n, value) and everything else behave as with std::allocator.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <typename U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// A vector of values as ColumnVector keeps them.
+template <typename T>
+using ValueBuffer = std::vector<T, DefaultInitAllocator<T>>;
 
 // Values are stored per row, nulls included (a null row holds 0, false or an empty byte
 // array), so row i is index i of every accessor and of the bulk spans. Byte arrays (BYTE_ARRAY
@@ -64,7 +95,7 @@ class ColumnVector {
   // For BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY columns.
   void AppendBytes(std::string_view v) {
     assert(IsByteArray());
-    data_.append(v);
+    data_.insert(data_.end(), v.begin(), v.end());
     offsets_.push_back(data_.size());
     nulls_.push_back(0);
   }
@@ -77,7 +108,7 @@ class ColumnVector {
   float GetFloat(size_t row) const { return f32_[row]; }
   double GetDouble(size_t row) const { return f64_[row]; }
   std::string_view GetBytes(size_t row) const {
-    return std::string_view(data_).substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
+    return std::string_view(data_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
 
   // Whole-column views, for loops that should not pay a call per row.
@@ -88,7 +119,7 @@ class ColumnVector {
   std::span<const float> floats() const { return f32_; }
   std::span<const double> doubles() const { return f64_; }
   std::span<const uint64_t> offsets() const { return offsets_; }  // size() + 1 entries
-  std::string_view bytes_data() const { return data_; }
+  std::string_view bytes_data() const { return std::string_view(data_.data(), data_.size()); }
 
   // Same type, nulls and values (floating-point values compare with ==, so NaN differs).
   bool operator==(const ColumnVector&) const = default;
@@ -98,15 +129,16 @@ class ColumnVector {
   bool Consistent() const;
 
   // Storage, for decoders that fill a vector in bulk. Whoever writes through these keeps one
-  // null flag per row, one value per row and null_count() in step (SetNullCount).
-  std::vector<uint8_t>& mutable_null_flags() { return nulls_; }
-  std::vector<uint8_t>& mutable_bools() { return bools_; }
-  std::vector<int32_t>& mutable_int32s() { return i32_; }
-  std::vector<int64_t>& mutable_int64s() { return i64_; }
-  std::vector<float>& mutable_floats() { return f32_; }
-  std::vector<double>& mutable_doubles() { return f64_; }
-  std::vector<uint64_t>& mutable_offsets() { return offsets_; }
-  std::string& mutable_bytes_data() { return data_; }
+  // null flag per row, one value per row and null_count() in step (SetNullCount). resize(n)
+  // leaves new elements uninitialized (DefaultInitAllocator).
+  ValueBuffer<uint8_t>& mutable_null_flags() { return nulls_; }
+  ValueBuffer<uint8_t>& mutable_bools() { return bools_; }
+  ValueBuffer<int32_t>& mutable_int32s() { return i32_; }
+  ValueBuffer<int64_t>& mutable_int64s() { return i64_; }
+  ValueBuffer<float>& mutable_floats() { return f32_; }
+  ValueBuffer<double>& mutable_doubles() { return f64_; }
+  ValueBuffer<uint64_t>& mutable_offsets() { return offsets_; }
+  ValueBuffer<char>& mutable_bytes_data() { return data_; }
   void SetNullCount(int64_t n) { null_count_ = n; }
 
  private:
@@ -116,15 +148,15 @@ class ColumnVector {
 
   PhysicalType type_;
   int64_t null_count_ = 0;
-  std::vector<uint8_t> nulls_;
+  ValueBuffer<uint8_t> nulls_;
   // One of these holds the values, by type().
-  std::vector<uint8_t> bools_;
-  std::vector<int32_t> i32_;
-  std::vector<int64_t> i64_;
-  std::vector<float> f32_;
-  std::vector<double> f64_;
-  std::vector<uint64_t> offsets_{0};
-  std::string data_;
+  ValueBuffer<uint8_t> bools_;
+  ValueBuffer<int32_t> i32_;
+  ValueBuffer<int64_t> i64_;
+  ValueBuffer<float> f32_;
+  ValueBuffer<double> f64_;
+  ValueBuffer<uint64_t> offsets_{0};
+  ValueBuffer<char> data_;
 };
 
 }  // namespace footfall::parquet

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -309,18 +310,56 @@ Result<std::vector<ColumnVector>> ParquetReader::ReadAll() const {
 
 namespace {
 
+// What a worker of ForEachInParallel reuses from one row group to the next.
+struct WorkerScratch {
+  ChunkReadState state;
+  std::vector<ColumnVector> group;
+};
+
+// Worker scratch kept from one parallel read to the next, at most one per core. A worker on a
+// thread of its own allocates from an arena of its own, which gives whole heaps back to the
+// kernel once freed; scratch kept here already has the size a row group needs, so the next
+// read neither allocates nor faults fresh pages in (which took a third of a two-thread scan).
+// What it holds stays allocated: about one decoded row group per core.
+class ScratchPool {
+ public:
+  std::unique_ptr<WorkerScratch> Take() {
+    std::lock_guard<std::mutex> l(mu_);
+    if (free_.empty()) return std::make_unique<WorkerScratch>();
+    std::unique_ptr<WorkerScratch> s = std::move(free_.back());
+    free_.pop_back();
+    return s;
+  }
+  void Give(std::unique_ptr<WorkerScratch> s) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (free_.size() < std::max<size_t>(1, std::thread::hardware_concurrency())) {
+      free_.push_back(std::move(s));
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<WorkerScratch>> free_;  // guarded by mu_
+};
+
+ScratchPool& Scratch() {
+  static ScratchPool pool;
+  return pool;
+}
+
 // Runs `work(i, state, group)` for i in [0, n) on up to `threads` threads (0: one per core),
 // each taking the next i not yet taken, with a ChunkReadState and a vector of columns of its
-// own (for work that reuses them). Stops taking new work once `stop` is set.
+// own (for work that reuses them; taken from and given back to the ScratchPool). Stops taking
+// new work once `stop` is set.
 template <class Work>
 void ForEachInParallel(size_t n, int threads, const std::atomic<bool>& stop, const Work& work) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    ChunkReadState state;
-    std::vector<ColumnVector> group;
+    std::unique_ptr<WorkerScratch> scratch = Scratch().Take();
     for (size_t i = next.fetch_add(1); i < n && !stop.load(); i = next.fetch_add(1)) {
-      work(i, state, group);
+      work(i, scratch->state, scratch->group);
     }
+    Scratch().Give(std::move(scratch));
   };
   size_t workers = threads > 0 ? static_cast<size_t>(threads)
                                : std::max<size_t>(1, std::thread::hardware_concurrency());

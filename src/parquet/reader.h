@@ -113,8 +113,9 @@ class ParquetReader {
   // Reads columns `columns` of each of `row_groups` on up to `threads` threads (0: one per core)
   // and calls `visit(row_group, columns)` on the thread that read it, in no particular order.
   // Each thread reuses its vectors from one row group to the next, so a scan holds one row
-  // group per thread, not the file, and stays in memory it already touched. After the first
-  // error (of reading or of `visit`) no further row group is started; that error is returned.
+  // group per thread, not the file, and stays in memory it already touched. The vectors are
+  // kept for the next scan or parallel read (of any file), at most one set per core. After the
+  // first error (of reading or of `visit`) no further row group is started; that error is returned.
   using ScanVisitor = std::function<Status(size_t row_group, std::span<const ColumnVector>)>;
   Status ScanRowGroups(std::span<const size_t> row_groups, std::span<const size_t> columns,
                        int threads, const ScanVisitor& visit) const;
