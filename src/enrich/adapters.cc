@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 
+#include "base/ascii.h"
 #include "base/json_writer.h"
 
 namespace footfall::enrich {
@@ -15,8 +15,7 @@ constexpr std::string_view kPayloadDataSchemaPrefix =
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  AsciiLowerInPlace(&out);
   return out;
 }
 
@@ -82,15 +81,22 @@ void Erase(Params* params, std::string_view name) {
 
 constexpr size_t kTypicalParams = 48;  // a tracker's request carries 20 to 45
 
+// One of 64 bits for a name, from its length and first and last characters. A set of them
+// for the names added so far tells most new names apart without searching for an earlier one.
+uint64_t NameBit(std::string_view name) {
+  if (name.empty()) return 1;
+  return uint64_t{1} << ((name.size() * 7 + static_cast<unsigned char>(name.front()) * 3 +
+                          static_cast<unsigned char>(name.back())) &
+                         63);
+}
+
 // Decoded (name, value) pairs of a query string or form body; the first occurrence of each
 // name wins, as the mapping reads it; empty pieces are skipped.
 Params ParseForm(std::string_view query) {
   Params out;
   out.reserve(kTypicalParams);
   std::string name, value;
-  // One bit per (length, first and last character) of the names so far: a new name rarely
-  // shares one, and then needs no search for an earlier occurrence.
-  uint64_t seen = 0;
+  uint64_t seen = 0;  // NameBit of the names so far
   while (!query.empty()) {
     const size_t amp = query.find('&');
     const std::string_view piece = query.substr(0, amp);
@@ -99,12 +105,7 @@ Params ParseForm(std::string_view query) {
     const size_t eq = piece.find('=');
     name.clear();
     AppendFormDecoded(piece.substr(0, eq), &name);
-    const uint64_t bit =
-        name.empty()
-            ? 1
-            : uint64_t{1} << ((name.size() * 7 + static_cast<unsigned char>(name.front()) * 3 +
-                               static_cast<unsigned char>(name.back())) &
-                              63);
+    const uint64_t bit = NameBit(name);
     if ((seen & bit) != 0 && Find(out, name) != nullptr) continue;
     seen |= bit;
     value.clear();
@@ -174,13 +175,18 @@ void AdaptPost(const rawlog::CollectorPayload& p, simdjson::dom::parser& parser,
     if (element.get(obj) != simdjson::SUCCESS) {
       wrong = "/data/" + std::to_string(index);
     } else {
+      params.reserve(kTypicalParams);
+      uint64_t seen = 0;  // NameBit of the names so far
       for (auto field : obj) {
         std::string_view v;
         if (field.value.get(v) != simdjson::SUCCESS) {
           wrong = "/data/" + std::to_string(index) + "/" + std::string(field.key);
           break;
         }
-        if (Find(params, field.key) == nullptr) params.emplace_back(field.key, v);
+        const uint64_t bit = NameBit(field.key);
+        if ((seen & bit) != 0 && Find(params, field.key) != nullptr) continue;
+        seen |= bit;
+        params.emplace_back(field.key, v);
       }
     }
     if (!wrong.empty()) {

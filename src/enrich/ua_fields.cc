@@ -1,8 +1,8 @@
 #include "enrich/ua_fields.h"
 
 #include <array>
-#include <cctype>
 
+#include "base/ascii.h"
 #include "base/json_writer.h"
 
 namespace footfall::enrich {
@@ -12,7 +12,7 @@ bool ContainsIgnoreCase(std::string_view s, std::string_view needle) {
   if (needle.size() > s.size()) return false;
   for (size_t i = 0; i + needle.size() <= s.size(); ++i) {
     size_t j = 0;
-    while (j < needle.size() && std::tolower(static_cast<unsigned char>(s[i + j])) == needle[j]) {
+    while (j < needle.size() && AsciiLower(s[i + j]) == needle[j]) {
       ++j;
     }
     if (j == needle.size()) return true;

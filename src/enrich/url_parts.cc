@@ -1,7 +1,6 @@
 #include "enrich/url_parts.h"
 
-#include <algorithm>
-#include <cctype>
+#include "base/ascii.h"
 
 namespace footfall::enrich {
 
@@ -10,8 +9,7 @@ std::optional<UrlParts> SplitUrl(std::string_view url) {
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
   UrlParts parts;
   parts.scheme.assign(url.substr(0, colon));
-  std::transform(parts.scheme.begin(), parts.scheme.end(), parts.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  AsciiLowerInPlace(&parts.scheme);
   std::string_view rest = url.substr(colon + 3);
   const size_t hash = rest.find('#');
   if (hash != std::string_view::npos) {
@@ -47,8 +45,7 @@ std::optional<UrlParts> SplitUrl(std::string_view url) {
   }
   if (authority.empty()) return std::nullopt;
   parts.host.assign(authority);
-  std::transform(parts.host.begin(), parts.host.end(), parts.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  AsciiLowerInPlace(&parts.host);
   if (!parts.port) {
     if (parts.scheme == "http") parts.port = 80;
     if (parts.scheme == "https") parts.port = 443;

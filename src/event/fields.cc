@@ -137,7 +137,7 @@ const std::array kFields = {
     FOOTFALL_STRING(event_name, "Name of the event's schema: page_view, link_click, ..."),
     FOOTFALL_STRING(event_format, "Format of the event's schema: jsonschema"),
     FOOTFALL_STRING(event_version, "Version of the event's schema, MODEL-REVISION-ADDITION"),
-    FOOTFALL_STRING(event_fingerprint, "16 hex digits: XXH3-64 of the parameters but eid, nuid, stm, cv, sorted by name"),
+    FOOTFALL_STRING(event_fingerprint, "16 hex digits: XXH3-64 of the sum of per-parameter hashes (every parameter but eid, nuid, stm, cv; independent of their order)"),
     FOOTFALL_OPTIONAL(true_tstamp, kTimestamp, "Timestamp the tracker vouches for (ttm)"),
     FOOTFALL_OPTIONAL(is_bot, kBool, "footfall's own: the user agent is a robot (uap-core device Spider, or a bot-like browser family)"),
 };
