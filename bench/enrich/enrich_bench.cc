@@ -6,7 +6,7 @@
 //   enrich_bench [--payloads N] [--threads T] [--seed S] [--no-registry]
 //
 // Prints events/s on one thread and on T threads (default: every core), each thread with its
-// own Enricher over its share of the payloads.
+// own Enricher over its share of the payloads: the best of three passes after a warm-up.
 #include <time.h>
 #include <yaml-cpp/yaml.h>
 
@@ -276,9 +276,14 @@ int Main(int argc, char** argv) {
   std::printf("schema validation: %s\n", registry ? "on (built-in registry)" : "off");
   const EnrichConfig config;  // every default enrichment on; no geo database
   for (size_t t : {size_t{1}, threads}) {
-    // A first pass warms the page cache and allocators; the second is measured.
+    // A first pass warms the caches and allocators; of the three measured after it, the one of
+    // least CPU time is kept (as the other benchmarks keep their best of three).
     (void)Run(mix, t, config, registry.get(), shared);
-    const RunResult r = Run(mix, t, config, registry.get(), shared);
+    RunResult r = Run(mix, t, config, registry.get(), shared);
+    for (int k = 0; k < 2; ++k) {
+      const RunResult again = Run(mix, t, config, registry.get(), shared);
+      if (again.cpu_seconds < r.cpu_seconds) r = again;
+    }
     std::printf(
         "threads %2zu: %zu events, %zu bad rows in %.3f s wall = %.0f events/s; %.3f s CPU = "
         "%.0f events per CPU-second\n",
