@@ -27,23 +27,28 @@ constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
 std::string Base64Encode(std::string_view s, Base64Alphabet alphabet) {
   const char* a = alphabet == Base64Alphabet::kStandard ? kStandard : kUrlSafe;
   const bool pad = alphabet == Base64Alphabet::kStandard;
-  std::string out;
-  out.reserve((s.size() + 2) / 3 * 4);
-  size_t i = 0;
+  const size_t rest = s.size() % 3;
+  // Sized once and written through a pointer: appending a character at a time checks the
+  // capacity for each.
+  std::string out(s.size() / 3 * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '\0');
+  char* p = out.data();
   auto byte = [&](size_t k) { return uint32_t{static_cast<unsigned char>(s[k])}; };
+  size_t i = 0;
   for (; i + 3 <= s.size(); i += 3) {
     const uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-    out += a[v >> 18];
-    out += a[(v >> 12) & 63];
-    out += a[(v >> 6) & 63];
-    out += a[v & 63];
+    p[0] = a[v >> 18];
+    p[1] = a[(v >> 12) & 63];
+    p[2] = a[(v >> 6) & 63];
+    p[3] = a[v & 63];
+    p += 4;
   }
-  if (const size_t rest = s.size() - i; rest > 0) {
+  if (rest > 0) {
     const uint32_t v = byte(i) << 16 | (rest == 2 ? byte(i + 1) << 8 : 0);
-    out += a[v >> 18];
-    out += a[(v >> 12) & 63];
-    if (rest == 2) out += a[(v >> 6) & 63];
-    if (pad) out.append(rest == 2 ? 1 : 2, '=');
+    *p++ = a[v >> 18];
+    *p++ = a[(v >> 12) & 63];
+    if (rest == 2) *p++ = a[(v >> 6) & 63];
+    if (pad) *p++ = '=';
+    if (pad && rest == 1) *p++ = '=';
   }
   return out;
 }
