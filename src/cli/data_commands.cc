@@ -26,7 +26,11 @@ constexpr uint64_t kLiveNoteBytes = 64 << 20;
 }  // namespace
 
 int Fail(const std::string& command, const std::string& message) {
-  std::cerr << "footfall " << command << ": " << message << "\n";
+  // One write: std::cerr writes each << at once, and the ranks of an MPI job failing together
+  // share one stderr, where pieces of their lines would interleave.
+  const std::string line = "footfall " + command + ": " + message + "\n";
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+  std::cerr.flush();
   return kExitFailure;
 }
 
