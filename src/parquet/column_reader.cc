@@ -19,10 +19,6 @@ static_assert(std::endian::native == std::endian::little,
 
 std::string Num(uint64_t n) { return std::to_string(n); }
 
-bool IsByteArray(PhysicalType t) {
-  return t == PhysicalType::kByteArray || t == PhysicalType::kFixedLenByteArray;
-}
-
 // Byte arrays are copied value by value; most are short (ids, names, URLs), and a call to
 // memcpy per value costs more than the copy. A value of at most kCopySlack bytes is copied as
 // exactly kCopySlack bytes (one or two vector moves) when the source has that many readable

@@ -142,9 +142,7 @@ class ColumnVector {
   void SetNullCount(int64_t n) { null_count_ = n; }
 
  private:
-  bool IsByteArray() const {
-    return type_ == PhysicalType::kByteArray || type_ == PhysicalType::kFixedLenByteArray;
-  }
+  bool IsByteArray() const { return parquet::IsByteArray(type_); }
 
   PhysicalType type_;
   int64_t null_count_ = 0;

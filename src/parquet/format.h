@@ -94,6 +94,11 @@ enum class ConvertedType : int32_t {
   kInterval = 21,
 };
 
+// BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY: values kept as bytes with offsets.
+inline bool IsByteArray(PhysicalType type) {
+  return type == PhysicalType::kByteArray || type == PhysicalType::kFixedLenByteArray;
+}
+
 std::string_view PhysicalTypeName(PhysicalType type);
 std::string_view EncodingName(Encoding encoding);
 std::string_view CodecName(Codec codec);

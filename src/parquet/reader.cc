@@ -510,12 +510,11 @@ Result<std::vector<size_t>> ParquetReader::RowGroupsMatching(
     // The bounds' types are checked once, whether or not any row group has statistics.
     for (const auto& bound : {p.min, p.max}) {
       if (!bound) continue;
-      const bool fits =
-          spec.type == PhysicalType::kFloat || spec.type == PhysicalType::kDouble
-              ? !std::holds_alternative<std::string>(*bound)
-          : spec.type == PhysicalType::kByteArray || spec.type == PhysicalType::kFixedLenByteArray
-              ? std::holds_alternative<std::string>(*bound)
-              : spec.type == PhysicalType::kInt96 || std::holds_alternative<int64_t>(*bound);
+      const bool fits = spec.type == PhysicalType::kFloat || spec.type == PhysicalType::kDouble
+                            ? !std::holds_alternative<std::string>(*bound)
+                        : IsByteArray(spec.type) ? std::holds_alternative<std::string>(*bound)
+                                                 : spec.type == PhysicalType::kInt96 ||
+                                                       std::holds_alternative<int64_t>(*bound);
       if (!fits) return InvalidArgument(mismatch);
     }
     for (size_t g = 0; g < keep.size(); ++g) {
@@ -639,8 +638,7 @@ Status ReadWholeFileForFuzzing(std::string_view bytes) {
     ColumnPredicate p{spec.name, std::nullopt, std::nullopt};
     if (spec.type == PhysicalType::kFloat || spec.type == PhysicalType::kDouble) {
       p.min = 0.0;
-    } else if (spec.type == PhysicalType::kByteArray ||
-               spec.type == PhysicalType::kFixedLenByteArray) {
+    } else if (IsByteArray(spec.type)) {
       p.min = std::string("m");
     } else {
       p.min = int64_t{0};
