@@ -42,21 +42,27 @@ uint64_t RandomSeed() {
   return (uint64_t{rd()} << 32) ^ rd();
 }
 
-std::string NewUuid(Rng& rng) {
+void AppendUuid(Rng& rng, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   uint64_t hi = rng.Next(), lo = rng.Next();
   hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
   lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // RFC 4122 variant
-  std::string out(36, '-');
+  char text[36];
   int pos = 0;
-  auto put = [&](uint64_t v, int nibbles) {
-    for (int i = nibbles - 1; i >= 0; --i) {
-      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-      out[pos++] = kHex[(v >> (4 * i)) & 0xf];
+  auto put = [&](uint64_t v) {
+    for (int i = 15; i >= 0; --i) {
+      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) text[pos++] = '-';
+      text[pos++] = kHex[(v >> (4 * i)) & 0xf];
     }
   };
-  put(hi, 16);
-  put(lo, 16);
+  put(hi);
+  put(lo);
+  out->append(text, sizeof text);
+}
+
+std::string NewUuid(Rng& rng) {
+  std::string out;
+  AppendUuid(rng, &out);
   return out;
 }
 

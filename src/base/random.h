@@ -27,6 +27,7 @@ uint64_t RandomSeed();
 
 // A version 4 UUID in canonical lower-case form, from `rng`.
 std::string NewUuid(Rng& rng);
+void AppendUuid(Rng& rng, std::string* out);  // the same, appended to `out`
 
 // True for a canonical 8-4-4-4-12 hexadecimal UUID (either case).
 bool IsUuid(const std::string& s);

@@ -41,6 +41,7 @@ struct GenArgs {
   std::string start;   // ISO time of the first session; default: `days` days before now
   double days = 1;     // span the sessions start over
   std::string app_id = "shop";
+  int threads = 0;  // --raw: threads rendering sessions (0: one per core)
 };
 int Gen(const pipeline::Config& config, const GenArgs& args);
 

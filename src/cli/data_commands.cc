@@ -152,14 +152,18 @@ int Gen(const pipeline::Config& config, const GenArgs& args) {
     if (progress_shown) std::fprintf(stderr, "\n");
   };
   if (!args.raw.empty()) {
-    auto segments = pipeline::WriteTrafficToRawLog(options, args.raw + "/raw",
-                                                   config.segment_max_bytes, progress);
+    auto written = pipeline::WriteTrafficToRawLog(options, args.raw + "/raw",
+                                                  config.segment_max_bytes, progress, args.threads);
     end_progress();
-    if (!segments.ok()) return Fail("gen", segments.status().ToString());
-    std::printf("wrote %llu events into %llu sealed segments under %s/raw in %.2f s\n",
-                static_cast<unsigned long long>(args.events),
-                static_cast<unsigned long long>(*segments), args.raw.c_str(),
-                static_cast<double>(NowMicros() - began) / kMicrosPerSecond);
+    if (!written.ok()) return Fail("gen", written.status().ToString());
+    std::printf(
+        "wrote %llu events in %llu requests (%.0f MiB) into %llu sealed segments under "
+        "%s/raw in %.2f s\n",
+        static_cast<unsigned long long>(written->events),
+        static_cast<unsigned long long>(written->records),
+        static_cast<double>(written->bytes) / (1 << 20),
+        static_cast<unsigned long long>(written->segments), args.raw.c_str(),
+        static_cast<double>(NowMicros() - began) / kMicrosPerSecond);
     return kExitOk;
   }
   options.realtime = args.start.empty();

@@ -99,6 +99,9 @@ int Main(int argc, char** argv) {
   gen->add_option("--days", gen_args.days, "Days the sessions spread over")
       ->check(CLI::Range(0.0, 3650.0));
   gen->add_option("--app-id", gen_args.app_id, "Application id of the events");
+  gen->add_option("--threads", gen_args.threads,
+                  "With --raw: threads rendering sessions (0 = one per core; same bytes for any)")
+      ->check(CLI::Range(0, 256));
   AddCommon(gen, &common);
 
   auto* raw_log = app.add_subcommand("raw", "Print every raw-log record as one JSON object a line");

@@ -6,6 +6,39 @@ namespace {
 // Written from what each tracker sends; every one is checked against a realistic instance in
 // builtin_schemas_test.cc. Alphabetical by vendor, name and version.
 constexpr BuiltinSchema kSchemas[] = {
+    {"iglu:com.footfall/body_model/jsonschema/1-0-0",
+     R"json({
+  "$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",
+  "description": "A visitor creating the body model that virtual try-ons fit garments on",
+  "self": {
+    "vendor": "com.footfall",
+    "name": "body_model",
+    "format": "jsonschema",
+    "version": "1-0-0"
+  },
+  "type": "object",
+  "properties": {
+    "method": {
+      "type": "string",
+      "enum": ["measurements", "photo", "size_quiz"]
+    },
+    "height_cm": {
+      "type": ["integer", "null"],
+      "minimum": 50,
+      "maximum": 250
+    },
+    "fit_preference": {
+      "type": ["string", "null"],
+      "enum": ["slim", "regular", "relaxed", null]
+    },
+    "duration_ms": {
+      "type": ["integer", "null"],
+      "minimum": 0
+    }
+  },
+  "required": ["method"],
+  "additionalProperties": false
+})json"},
     {"iglu:com.footfall/try_on/jsonschema/1-0-0",
      R"json({
   "$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",

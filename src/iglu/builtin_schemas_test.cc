@@ -23,6 +23,9 @@ struct Sample {
 constexpr char kUuid[] = "b7d2a1c0-5f3e-4c2a-9d8b-0e1f2a3b4c5d";
 
 const Sample kSamples[] = {
+    {"iglu:com.footfall/body_model/jsonschema/1-0-0",
+     R"({"method":"measurements","height_cm":172,"fit_preference":"regular","duration_ms":64000})",
+     R"({"method":"guess","height_cm":172.5})"},
     {"iglu:com.footfall/try_on/jsonschema/1-0-0",
      R"({"product_id":"SKU-1042","garment_category":"dresses","outcome":"added_to_cart",
          "duration_ms":48250})",

@@ -15,11 +15,21 @@ namespace footfall::pipeline {
 // Called now and then with the number of events done so far.
 using Progress = std::function<void(uint64_t done)>;
 
+struct RawTrafficReport {
+  uint64_t segments = 0;
+  uint64_t records = 0;  // requests: a batched POST carries several events
+  uint64_t events = 0;
+  uint64_t bytes = 0;  // framed records written
+};
+
 // Writes the traffic into new sealed segments of `raw_dir` (taking the raw log's writer lock,
 // so no collector may be writing there). Segments are synced when sealed, not per record.
-// Returns the number of segments written.
-Result<uint64_t> WriteTrafficToRawLog(const TrafficOptions& options, const std::string& raw_dir,
-                                      uint64_t segment_max_bytes, const Progress& progress);
+// Sessions are rendered on `threads` threads (0: one per core); the bytes written are the same
+// for any number.
+Result<RawTrafficReport> WriteTrafficToRawLog(const TrafficOptions& options,
+                                              const std::string& raw_dir,
+                                              uint64_t segment_max_bytes, const Progress& progress,
+                                              int threads = 0);
 
 struct SendOptions {
   double events_per_second = 0;             // 0: as fast as the collector answers

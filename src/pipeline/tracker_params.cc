@@ -11,8 +11,6 @@ constexpr std::string_view kUnstructEnvelope =
     "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0";
 constexpr std::string_view kContextsEnvelope =
     "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0";
-constexpr std::string_view kPayloadData =
-    "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4";
 
 // {"schema":"<schema>","data":<data_json>}
 void AppendSelfDescribing(std::string* out, std::string_view schema, std::string_view data_json) {
@@ -50,19 +48,6 @@ std::string EncodeContexts(const std::vector<std::pair<std::string_view, std::st
   std::string envelope;
   AppendSelfDescribing(&envelope, kContextsEnvelope, array);
   return Base64Encode(envelope, Base64Alphabet::kUrlSafe);
-}
-
-std::string EncodePayloadData(
-    const std::vector<std::vector<std::pair<std::string, std::string>>>& items) {
-  JsonWriter w;
-  w.BeginObject().Key("schema").String(kPayloadData).Key("data").BeginArray();
-  for (const auto& item : items) {
-    w.BeginObject();
-    for (const auto& [name, value] : item) w.Key(name).String(value);
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
-  return w.Take();
 }
 
 }  // namespace footfall::pipeline

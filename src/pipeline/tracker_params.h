@@ -20,13 +20,11 @@ std::string EncodeSelfDescribingEvent(std::string_view schema, std::string_view 
 // `cx`: base64url of the contexts/1-0-0 envelope around (schema, data JSON) pairs.
 std::string EncodeContexts(const std::vector<std::pair<std::string_view, std::string>>& contexts);
 
-// A tp2 POST body: the payload_data/1-0-4 envelope around items of (name, value) parameters.
-std::string EncodePayloadData(
-    const std::vector<std::vector<std::pair<std::string, std::string>>>& items);
-
 inline constexpr std::string_view kWebPageSchema =
     "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0";
 inline constexpr std::string_view kTryOnSchema = "iglu:com.footfall/try_on/jsonschema/1-0-0";
+inline constexpr std::string_view kBodyModelSchema =
+    "iglu:com.footfall/body_model/jsonschema/1-0-0";
 inline constexpr std::string_view kWorkflowStepSchema =
     "iglu:com.footfall/workflow_step/jsonschema/1-0-0";
 

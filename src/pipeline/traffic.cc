@@ -1,289 +1,392 @@
 #include "pipeline/traffic.h"
 
-#include <algorithm>
 #include <array>
-#include <string_view>
+#include <charconv>
 
 #include "base/json_writer.h"
+#include "base/url.h"
 #include "pipeline/tracker_params.h"
+#include "pipeline/traffic_catalog.h"
 
 namespace footfall::pipeline {
 namespace {
 
-struct Page {
-  std::string_view path;
-  std::string_view title;
-};
-
-constexpr std::array<Page, 10> kLandingPages = {{
-    {"/", "Atelier — New season"},
-    {"/women", "Women"},
-    {"/women/dresses", "Dresses"},
-    {"/men", "Men"},
-    {"/men/jackets", "Jackets"},
-    {"/sale", "Sale"},
-    {"/lookbook/autumn", "Autumn lookbook"},
-    {"/product/linen-shirt-white", "Linen shirt, white"},
-    {"/product/wrap-dress-emerald", "Wrap dress, emerald"},
-    {"/journal/how-to-style-a-trench", "How to style a trench"},
-}};
-
-constexpr std::array<std::string_view, 12> kProducts = {
-    "linen-shirt-white",  "wrap-dress-emerald", "trench-coat-camel",  "wool-blazer-navy",
-    "silk-scarf-print",   "denim-jacket-blue",  "knit-sweater-oat",   "leather-boots-black",
-    "pleated-skirt-sage", "chino-trousers-tan", "cashmere-coat-grey", "sneakers-white",
-};
-
-struct Referrer {
-  std::string_view url;
-  int weight;
-};
-constexpr std::array<Referrer, 7> kReferrers = {{
-    {"", 30},  // direct
-    {"https://www.google.com/search?q=emerald+wrap+dress", 30},
-    {"https://www.bing.com/search?q=linen+shirt", 5},
-    {"https://www.instagram.com/", 15},
-    {"https://www.pinterest.com/pin/123/", 8},
-    {"https://mail.google.com/", 7},
-    {"https://www.fashion-blog.example/best-autumn-coats", 5},
-}};
-
-constexpr std::array<std::string_view, 4> kCampaigns = {
-    "", "?utm_source=newsletter&utm_medium=email&utm_campaign=autumn_drop",
-    "?utm_source=instagram&utm_medium=social&utm_campaign=try_on_launch",
-    "?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=Cj0KCQ"};
-
-constexpr std::array<std::string_view, 5> kUserAgents = {
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/130.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
-    "Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/17.5 Safari/605.1.15",
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/130.0.0.0 Mobile Safari/537.36",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0",
-};
-
 constexpr std::string_view kSite = "https://shop.example";
-// Events per session, on average, with the page and ping counts drawn below.
-constexpr uint64_t kEventsPerSession = 9;
+constexpr std::string_view kPayloadDataStart =
+    "{\"schema\":\"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4\","
+    "\"data\":[";
 constexpr Micros kPingInterval = 10 * kMicrosPerSecond;
+// Where visitors' addresses come from: the documentation ranges of RFC 5737 and RFC 3849.
+constexpr std::array<std::string_view, 3> kIpv4Blocks = {"192.0.2.", "198.51.100.", "203.0.113."};
+constexpr double kIpv6Share = 0.3;
+
+void AppendNumber(std::string* out, int64_t v) {
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  out->append(text, end);
+}
+
+void AppendHex(std::string* out, uint64_t v) {
+  char text[20];
+  const auto end = std::to_chars(text, text + sizeof text, v, 16).ptr;
+  out->append(text, end);
+}
+
+// A visitor's identity and surroundings follow from the seed and the visitor's number alone.
+uint64_t VisitorSeed(uint64_t seed, uint32_t visitor) {
+  return seed * 0x9e3779b97f4a7c15ull ^ (uint64_t{visitor} + 1) * 0xbf58476d1ce4e5b9ull;
+}
+
+std::string_view EventCode(uint8_t kind) {
+  static constexpr std::array<std::string_view, 6> kCodes = {"pv", "pp", "ue", "ue", "se", "tr"};
+  return kCodes[kind];
+}
 
 }  // namespace
 
-TrafficGenerator::TrafficGenerator(TrafficOptions options)
-    : options_(std::move(options)), rng_(options_.seed) {
-  const double days = static_cast<double>(options_.span) / kMicrosPerDay;
-  const double studio_rate = options_.studio_cases_per_day.value_or(
-      options_.realtime ? 60.0
-      : days > 0        ? 3.0 * static_cast<double>(options_.events) / 1000.0 / days
-                        : 0.0);
-  if (studio_rate > 0) {
-    studio_.emplace(options_.seed, studio_rate, options_.realtime ? NowMicros() : options_.start);
-  }
-  // About one visitor per four sessions: some come back.
-  constexpr uint64_t kMaxDerivedVisitors = 1'000'000;
-  const uint64_t visitors =
-      options_.visitors > 0
-          ? options_.visitors
-          : std::clamp<uint64_t>(options_.events / kEventsPerSession / 4, 1, kMaxDerivedVisitors);
-  visitors_.resize(visitors);
-  for (Visitor& v : visitors_) {
-    v.domain_userid = NewUuid(rng_);
-    v.network_userid = NewUuid(rng_);
-    v.user_agent = static_cast<int>(rng_.Uniform(kUserAgents.size()));
+SessionRenderer::SessionRenderer(const TrafficOptions& options) : options_(options) {}
+
+void SessionRenderer::Field(std::string* out, std::string_view key, std::string_view value) const {
+  if (post_) {
+    out->append(",\"");
+    out->append(key);
+    out->append("\":\"");
+    out->append(value);
+    out->push_back('"');
+  } else {
+    out->push_back('&');
+    out->append(key);
+    out->push_back('=');
+    out->append(value);
   }
 }
 
-void TrafficGenerator::StartSession() {
-  visitor_ = &visitors_[rng_.Uniform(visitors_.size())];
-  ++visitor_->sessions;
-  session_id_ = NewUuid(rng_);
-  int total = 0;
-  for (const Referrer& r : kReferrers) total += r.weight;
-  int pick = static_cast<int>(rng_.Uniform(total));
-  referrer_.clear();
-  for (const Referrer& r : kReferrers) {
-    if ((pick -= r.weight) < 0) {
-      referrer_ = r.url;
+void SessionRenderer::Encode(std::string* out, std::string_view value) const {
+  if (!post_) {
+    AppendPercentEncoded(out, value);
+    return;
+  }
+  const size_t at = out->size();
+  AppendJsonString(out, value);
+  out->pop_back();    // the closing quote
+  out->erase(at, 1);  // the opening one
+}
+
+void SessionRenderer::Start(const SessionPlan& plan) {
+  plan_ = &plan;
+  rng_ = Rng(plan.seed);
+  post_ = plan.batch > 0;
+  events_left_ = plan.events;
+  page_ = -1;
+  event_count_ = next_event_ = 0;
+  clock_ = plan.start;
+  page_url_.clear();
+
+  Rng visitor(VisitorSeed(options_.seed, plan.visitor));
+  std::string domain_userid;
+  AppendUuid(visitor, &domain_userid);
+  network_userid_.clear();
+  AppendUuid(visitor, &network_userid_);
+  const catalog::Device& device =
+      catalog::Devices()[catalog::PickWeighted(catalog::Devices(), visitor.Unit())];
+  const size_t country_index = catalog::PickWeighted(catalog::Countries(), visitor.Unit());
+  const catalog::Country& country = catalog::Countries()[country_index];
+  user_agent_ = device.user_agent;
+  ip_.clear();
+  if (visitor.Chance(kIpv6Share)) {
+    ip_ = "2001:db8:";
+    AppendHex(&ip_, country_index + 1);
+    ip_.push_back(':');
+    AppendHex(&ip_, visitor.Uniform(0x10000));
+    ip_.append("::");
+    AppendHex(&ip_, 1 + visitor.Uniform(0xffff));
+  } else {
+    ip_ = kIpv4Blocks[visitor.Uniform(kIpv4Blocks.size())];
+    AppendNumber(&ip_, static_cast<int64_t>(1 + visitor.Uniform(254)));
+  }
+
+  std::string& s = session_fields_;
+  s.clear();
+  Field(&s, "tv", "js-4.1.0");
+  Field(&s, "tna", "sp");
+  scratch_.clear();
+  Encode(&scratch_, options_.app_id);
+  Field(&s, "aid", scratch_);
+  Field(&s, "p", "web");
+  scratch_.clear();
+  Encode(&scratch_, country.time_zone);
+  Field(&s, "tz", scratch_);
+  Field(&s, "lang", country.language);
+  Field(&s, "cs", "UTF-8");
+  Field(&s, "res", device.screen);
+  Field(&s, "vp", device.viewport);
+  Field(&s, "duid", domain_userid);
+  scratch_.clear();
+  AppendUuid(rng_, &scratch_);
+  Field(&s, "sid", scratch_);
+  scratch_.clear();
+  AppendNumber(&scratch_, plan.visit);
+  Field(&s, "vid", scratch_);
+  viewport_width_ = device.viewport.substr(0, device.viewport.find('x'));
+}
+
+void SessionRenderer::StartPage() {
+  ++page_;
+  const PlannedPage& page = plan_->pages[page_];
+  std::string referrer = std::move(page_url_);
+  if (page_ == 0) referrer = catalog::Referrers()[plan_->referrer].url;
+  page_url_ = kSite;
+  std::string title;
+  const std::string_view product = catalog::Products()[page.item % catalog::Products().size()];
+  const catalog::Page& landing =
+      catalog::LandingPages()[page.item % catalog::LandingPages().size()];
+  using Kind = PlannedPage::Kind;
+  switch (page.kind) {
+    case Kind::kLanding:
+    case Kind::kListing:
+      page_url_.append(landing.path);
+      if (page.kind == Kind::kLanding) page_url_.append(catalog::Campaigns()[plan_->campaign]);
+      title = landing.title;
+      break;
+    case Kind::kProduct:
+      page_url_.append("/product/").append(product);
+      title = product;
+      break;
+    case Kind::kTryOn:
+      page_url_.append("/try-on/").append(product);
+      title = "Virtual try-on: " + std::string(product);
+      break;
+    case Kind::kCart:
+      page_url_.append("/cart");
+      title = "Your bag";
+      break;
+    case Kind::kCheckout:
+      page_url_.append("/checkout");
+      title = "Checkout";
+      break;
+    case Kind::kOrder:
+      page_url_.append("/order/confirmation");
+      title = "Thank you for your order";
+      break;
+  }
+  if (page_ > 0) {
+    clock_ += 5 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(40 * kMicrosPerSecond));
+  }
+
+  referrer_fields_.clear();
+  if (!referrer.empty()) {
+    scratch_.clear();
+    Encode(&scratch_, referrer);
+    Field(&referrer_fields_, "refr", scratch_);
+  }
+  std::string& f = page_fields_;
+  f.clear();
+  scratch_.clear();
+  Encode(&scratch_, page_url_);
+  Field(&f, "url", scratch_);
+  scratch_.clear();
+  Encode(&scratch_, title);
+  Field(&f, "page", scratch_);
+  scratch_.assign(viewport_width_).push_back('x');
+  AppendNumber(&scratch_, static_cast<int64_t>(2800 + rng_.Uniform(1200)));
+  Field(&f, "ds", scratch_);
+  std::string context = "{\"id\":\"";
+  AppendUuid(rng_, &context);
+  context.append("\"}");
+  scratch_.clear();
+  Encode(&scratch_, EncodeContexts({{kWebPageSchema, std::move(context)}}));
+  Field(&f, "cx", scratch_);
+
+  using Follow = PlannedPage::Follow;
+  event_count_ = 0;
+  next_event_ = 0;
+  events_[event_count_++] = EventKind::kPageView;
+  if (page.follow == Follow::kBodyModelAndTryOn) events_[event_count_++] = EventKind::kBodyModel;
+  if (page.follow == Follow::kBodyModelAndTryOn || page.follow == Follow::kTryOn) {
+    events_[event_count_++] = EventKind::kTryOn;
+  }
+  if (page.follow == Follow::kAddToCart) events_[event_count_++] = EventKind::kAddToCart;
+  if (page.follow == Follow::kTransaction) events_[event_count_++] = EventKind::kOrder;
+  for (int i = 0; i < page.pings; ++i) events_[event_count_++] = EventKind::kPagePing;
+}
+
+Micros SessionRenderer::AppendEvent(std::string* out) {
+  if (next_event_ == event_count_) StartPage();
+  const EventKind kind = events_[next_event_++];
+  --events_left_;
+  if (post_)
+    out->append("{\"e\":\"").append(EventCode(static_cast<uint8_t>(kind))).push_back('"');
+  else
+    out->append("e=").append(EventCode(static_cast<uint8_t>(kind)));
+
+  const PlannedPage& page = plan_->pages[page_];
+  const std::string_view product = catalog::Products()[page.item % catalog::Products().size()];
+  const auto pause = [&](Micros least, Micros spread) {
+    clock_ += least + static_cast<Micros>(rng_.Uniform(spread));
+  };
+  const auto number = [&](std::string_view key, int64_t value) {
+    scratch_.clear();
+    AppendNumber(&scratch_, value);
+    Field(out, key, scratch_);
+  };
+  const auto self_describing = [&](std::string_view schema, const JsonWriter& data) {
+    scratch_.clear();
+    Encode(&scratch_, EncodeSelfDescribingEvent(schema, data.str()));
+    Field(out, "ue_px", scratch_);
+  };
+  switch (kind) {
+    case EventKind::kPageView:
+      out->append(referrer_fields_);
+      break;
+    case EventKind::kPagePing:
+      clock_ += kPingInterval;
+      Field(out, "pp_mix", "0");
+      Field(out, "pp_max", "0");
+      number("pp_miy", static_cast<int64_t>(rng_.Uniform(400)));
+      number("pp_may", static_cast<int64_t>(400 + rng_.Uniform(2400)));
+      break;
+    case EventKind::kBodyModel: {
+      pause(20 * kMicrosPerSecond, 60 * kMicrosPerSecond);
+      static constexpr std::array<std::string_view, 3> kMethods = {"measurements", "photo",
+                                                                   "size_quiz"};
+      static constexpr std::array<std::string_view, 3> kFits = {"slim", "regular", "relaxed"};
+      JsonWriter data;
+      data.BeginObject()
+          .Key("method")
+          .String(kMethods[rng_.Uniform(kMethods.size())])
+          .Key("height_cm")
+          .Int(static_cast<int64_t>(150 + rng_.Uniform(50)))
+          .Key("fit_preference")
+          .String(kFits[rng_.Uniform(kFits.size())])
+          .Key("duration_ms")
+          .Int(static_cast<int64_t>(20'000 + rng_.Uniform(120'000)))
+          .EndObject();
+      self_describing(kBodyModelSchema, data);
       break;
     }
-  }
-  const Page& landing = kLandingPages[rng_.Uniform(kLandingPages.size())];
-  page_url_ = std::string(kSite) + std::string(landing.path) +
-              std::string(kCampaigns[rng_.Chance(0.25) ? 1 + rng_.Uniform(3) : 0]);
-  page_title_ = landing.title;
-  pages_left_ = 1 + static_cast<int>(rng_.Uniform(6));
-  pings_left_ = -1;  // the landing page view comes first
-  post_ = rng_.Chance(options_.post_share);
-  product_.clear();
-  follow_ = Follow::kNone;
-  // Sessions start evenly over the span, in the order they are generated.
-  const double progress = static_cast<double>(produced_) / static_cast<double>(options_.events);
-  clock_ = options_.start + static_cast<Micros>(progress * static_cast<double>(options_.span)) +
-           static_cast<Micros>(rng_.Uniform(60 * kMicrosPerSecond));
-}
-
-void TrafficGenerator::NextPage() {
-  referrer_ = page_url_;
-  const uint64_t roll = rng_.Uniform(100);
-  const std::string_view product = kProducts[rng_.Uniform(kProducts.size())];
-  std::string path, title;
-  follow_ = Follow::kNone;
-  if (roll < 45) {
-    path = "/product/" + std::string(product);
-    title = std::string(product);
-    product_ = product;
-  } else if (roll < 60) {
-    path = "/try-on/" + std::string(product);
-    title = "Virtual try-on: " + std::string(product);
-    product_ = product;
-    follow_ = Follow::kTryOn;
-  } else if (roll < 75) {
-    const Page& p = kLandingPages[rng_.Uniform(kLandingPages.size())];
-    path = p.path;
-    title = p.title;
-  } else if (roll < 88) {
-    path = "/cart";
-    title = "Your bag";
-    if (!product_.empty()) follow_ = Follow::kAddToCart;
-  } else if (roll < 95) {
-    path = "/checkout";
-    title = "Checkout";
-  } else {
-    path = "/order/confirmation";
-    title = "Thank you for your order";
-    follow_ = Follow::kTransaction;
-  }
-  page_url_ = std::string(kSite) + path;
-  page_title_ = std::move(title);
-  clock_ += 5 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(40 * kMicrosPerSecond));
-}
-
-Micros TrafficGenerator::WebEvent(Params* params) {
-  const auto add = [&](std::string_view k, std::string v) {
-    params->emplace_back(k, std::move(v));
-  };
-  const Follow follow = pings_left_ < 0 ? Follow::kNone : follow_;
-  if (follow != Follow::kNone) {
-    // Reported right after the page view, before its pings.
-    follow_ = Follow::kNone;
-    clock_ += 2 * kMicrosPerSecond + static_cast<Micros>(rng_.Uniform(20 * kMicrosPerSecond));
-    if (follow == Follow::kTryOn) {
+    case EventKind::kTryOn: {
+      pause(2 * kMicrosPerSecond, 20 * kMicrosPerSecond);
       static constexpr std::array<std::string_view, 4> kOutcomes = {"completed", "abandoned",
                                                                     "added_to_cart", "started"};
       JsonWriter data;
       data.BeginObject()
           .Key("product_id")
-          .String(product_)
+          .String(product)
           .Key("garment_category")
-          .String(product_.substr(product_.find('-') + 1))
+          .String(product.substr(product.find('-') + 1))
           .Key("outcome")
           .String(kOutcomes[rng_.Uniform(kOutcomes.size())])
           .Key("duration_ms")
           .Int(static_cast<int64_t>(5000 + rng_.Uniform(90'000)))
           .EndObject();
-      add("e", "ue");
-      add("ue_px", EncodeSelfDescribingEvent(kTryOnSchema, data.str()));
-    } else if (follow == Follow::kAddToCart) {
-      add("e", "se");
-      add("se_ca", "cart");
-      add("se_ac", "add");
-      add("se_la", product_);
-      add("se_va", std::to_string(29 + rng_.Uniform(300)) + ".00");
-    } else {
-      add("e", "tr");
-      add("tr_id", "order-" + std::to_string(rng_.Uniform(1'000'000'000)));
-      add("tr_af", "shop.example");
-      add("tr_tt", std::to_string(40 + rng_.Uniform(600)) + ".90");
-      add("tr_cu", "EUR");
+      self_describing(kTryOnSchema, data);
+      break;
     }
-  } else {
-    const bool page_view = pings_left_ <= 0;
-    if (page_view) {
-      if (pings_left_ == 0) NextPage();
-      --pages_left_;
-      pings_left_ = static_cast<int>(rng_.Uniform(4));
-      page_view_id_ = NewUuid(rng_);
-    } else {
-      --pings_left_;
-      clock_ += kPingInterval;
-    }
-    add("e", page_view ? "pv" : "pp");
-    if (page_view && !referrer_.empty()) add("refr", referrer_);
-    if (!page_view) {
-      add("pp_mix", "0");
-      add("pp_max", "0");
-      add("pp_miy", std::to_string(rng_.Uniform(400)));
-      add("pp_may", std::to_string(400 + rng_.Uniform(2400)));
-    }
+    case EventKind::kAddToCart:
+      pause(2 * kMicrosPerSecond, 20 * kMicrosPerSecond);
+      Field(out, "se_ca", "cart");
+      Field(out, "se_ac", "add");
+      Field(out, "se_la", product);
+      scratch_.clear();
+      AppendNumber(&scratch_, static_cast<int64_t>(29 + rng_.Uniform(300)));
+      scratch_.append(".00");
+      Field(out, "se_va", scratch_);
+      break;
+    case EventKind::kOrder:
+      pause(2 * kMicrosPerSecond, 20 * kMicrosPerSecond);
+      scratch_.assign("order-");
+      AppendNumber(&scratch_, static_cast<int64_t>(rng_.Uniform(1'000'000'000)));
+      Field(out, "tr_id", scratch_);
+      Field(out, "tr_af", "shop.example");
+      scratch_.clear();
+      AppendNumber(&scratch_, static_cast<int64_t>(40 + rng_.Uniform(600)));
+      scratch_.append(".90");
+      Field(out, "tr_tt", scratch_);
+      Field(out, "tr_cu", "EUR");
+      break;
   }
-  add("url", page_url_);
-  add("page", page_title_);
-  add("tv", "js-4.1.0");
-  add("tna", "sp");
-  add("aid", options_.app_id);
-  add("p", "web");
-  add("tz", "Europe/Paris");
-  add("lang", "fr-FR");
-  add("cs", "UTF-8");
-  add("res", "1920x1080");
-  add("vp", "1280x720");
-  add("ds", "1280x" + std::to_string(2800 + rng_.Uniform(1200)));
-  add("eid", NewUuid(rng_));
-  add("duid", visitor_->domain_userid);
-  add("sid", session_id_);
-  add("vid", std::to_string(visitor_->sessions));
-  add("cx", EncodeContexts({{kWebPageSchema, "{\"id\":\"" + page_view_id_ + "\"}"}}));
+  out->append(page_fields_);
+  out->append(session_fields_);
+  scratch_.clear();
+  AppendUuid(rng_, &scratch_);
+  Field(out, "eid", scratch_);
   const Micros now = options_.realtime ? NowMicros() : clock_;
-  add("dtm", std::to_string(now / 1000));
+  number("dtm", now / 1000);
   return now;
 }
 
-void TrafficGenerator::Emit(Params params, Micros sent, rawlog::CollectorPayload* out) {
-  params.emplace_back("stm", std::to_string(sent / 1000));
-  out->query.clear();
-  out->body.clear();
-  out->content_type.clear();
-  if (post_) {
-    out->method = "POST";
-    out->path = "/com.snowplowanalytics.snowplow/tp2";
-    out->body = EncodePayloadData({params});
-    out->content_type = "application/json; charset=UTF-8";
-  } else {
+uint32_t SessionRenderer::Next(rawlog::CollectorPayload* out) {
+  if (events_left_ == 0) return 0;
+  uint32_t events = 0;
+  Micros sent = 0;
+  if (!post_) {
     out->method = "GET";
     out->path = "/i";
-    out->query.reserve(1024);
-    for (const auto& [k, v] : params) AppendParam(&out->query, k, v);
+    out->query.clear();
+    out->body.clear();
+    out->content_type.clear();
+    const Micros now = AppendEvent(&out->query);
+    sent = now + static_cast<Micros>(rng_.Uniform(800'000));
+    scratch_.clear();
+    AppendNumber(&scratch_, sent / 1000);
+    Field(&out->query, "stm", scratch_);
+    events = 1;
+  } else {
+    out->method = "POST";
+    out->path = "/com.snowplowanalytics.snowplow/tp2";
+    out->query.clear();
+    out->content_type = "application/json; charset=UTF-8";
+    std::string& body = out->body;
+    body.assign(kPayloadDataStart);
+    // Every item carries the time of sending, known once the last event is in: remember where
+    // each one's `stm` value goes, and fill them in at the end.
+    std::array<size_t, 256> stm_at;
+    Micros now = 0;
+    while (events < plan_->batch && events_left_ > 0) {
+      if (events > 0) body.push_back(',');
+      now = AppendEvent(&body);
+      body.append(",\"stm\":\"");
+      stm_at[events++] = body.size();
+      body.append("\"}");
+    }
+    body.append("]}");
+    sent = now + static_cast<Micros>(rng_.Uniform(800'000));
+    scratch_.clear();
+    AppendNumber(&scratch_, sent / 1000);
+    for (uint32_t i = events; i-- > 0;) body.insert(stm_at[i], scratch_);
   }
   out->timestamp = sent + static_cast<Micros>(rng_.Uniform(200'000));
-  out->ip = "198.51.100." + std::to_string(1 + (visitor_ - visitors_.data()) % 254);
-  out->user_agent = kUserAgents[visitor_->user_agent];
+  out->ip = ip_;
+  out->user_agent = user_agent_;
   out->referer = page_url_;
   out->hostname = "collector.shop.example";
-  out->network_userid = visitor_->network_userid;
+  out->network_userid = network_userid_;
   out->collector = "footfall-gen";
   out->headers.clear();
+  return events;
 }
 
+TrafficGenerator::TrafficGenerator(TrafficOptions options)
+    : options_(std::move(options)), planner_(options_), renderer_(options_) {}
+
 bool TrafficGenerator::Next(rawlog::CollectorPayload* out) {
-  if (produced_ >= options_.events) return false;
-  const Micros wall = options_.realtime ? NowMicros() : horizon_;
-  if (studio_ && studio_->NextDue(wall, wall + static_cast<Micros>(rng_.Uniform(300'000)), out)) {
-    ++produced_;
-    return true;
+  while (true) {
+    if (rendering_) {
+      if (const uint32_t events = renderer_.Next(out); events > 0) {
+        produced_ += events;
+        return true;
+      }
+      rendering_ = false;
+    }
+    if (!planner_.Next(&item_)) return false;
+    if (item_.studio) {
+      std::swap(*out, item_.studio_payload);
+      ++produced_;
+      return true;
+    }
+    renderer_.Start(item_.session);
+    rendering_ = true;
   }
-  if (visitor_ == nullptr || (pings_left_ == 0 && pages_left_ == 0 && follow_ == Follow::kNone)) {
-    StartSession();
-  }
-  Params params;
-  params.reserve(24);
-  const Micros now = WebEvent(&params);
-  horizon_ = std::max(horizon_, clock_);
-  Emit(std::move(params), now + static_cast<Micros>(rng_.Uniform(800'000)), out);
-  ++produced_;
-  return true;
 }
 
 }  // namespace footfall::pipeline

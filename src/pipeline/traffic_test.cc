@@ -2,18 +2,29 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
 
+#include "base/temp_dir.h"
 #include "enrich/enrich.h"
+#include "enrich/ua_parser.h"
+#include "iglu/registry.h"
+#include "pipeline/gen.h"
+#include "pipeline/traffic_catalog.h"
 
 namespace footfall::pipeline {
 namespace {
+
+constexpr Micros kStart = 1764115200000000;  // 2025-11-26T00:00:00Z, a Wednesday
 
 TrafficOptions Options(uint64_t seed, uint64_t events) {
   TrafficOptions o;
   o.seed = seed;
   o.events = events;
-  o.start = 1764115200000000;
+  o.start = kStart;
   return o;
 }
 
@@ -23,43 +34,135 @@ TEST(Traffic, SameSeedSameBytes) {
   bool differs = false;
   while (a.Next(&pa)) {
     ASSERT_TRUE(b.Next(&pb));
-    ASSERT_TRUE(c.Next(&pc));
+    differs |= !c.Next(&pc) || pa.query != pc.query;
     EXPECT_EQ(rawlog::EncodePayload(pa), rawlog::EncodePayload(pb));
-    differs |= pa.query != pc.query;
   }
   EXPECT_FALSE(b.Next(&pb));
   EXPECT_TRUE(differs);
   EXPECT_EQ(a.produced(), 500u);
 }
 
+// Every payload through the real enrichment: the user-agent parser, the built-in schemas.
 TEST(Traffic, EveryPayloadEnrichesIntoAPlausibleEvent) {
-  TrafficGenerator gen(Options(3, 5000));
+  TrafficOptions options = Options(3, 20'000);
+  options.span = 2 * kMicrosPerDay;
+  TrafficGenerator gen(options);
+  auto registry = iglu::SchemaRegistry::Load("");
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  auto parser = enrich::UaParser::Load();
+  ASSERT_TRUE(parser.ok()) << parser.status().ToString();
+  auto enricher =
+      enrich::Enricher::Create(enrich::EnrichConfig(), &*registry,
+                               std::shared_ptr<const enrich::UaParser>(std::move(*parser)));
+  ASSERT_TRUE(enricher.ok()) << enricher.status().ToString();
   rawlog::CollectorPayload p;
-  enrich::EnrichConfig config;
-  config.user_agent = false;
-  auto enricher = enrich::Enricher::Create(config, nullptr, nullptr);
-  ASSERT_TRUE(enricher.ok());
   enrich::EnrichOutput out;
-  while (gen.Next(&p)) enricher->Enrich(p, &out);
+  uint64_t requests = 0, batched = 0;
+  std::set<std::string> ips;  // as sent: the enriched ones are anonymized
+  while (gen.Next(&p)) {
+    const size_t before = out.events.size();
+    enricher->Enrich(p, &out);
+    ++requests;
+    ips.insert(p.ip);
+    batched += out.events.size() - before > 1;
+  }
   ASSERT_TRUE(out.bad_rows.empty()) << enrich::BadRowToJson(out.bad_rows[0]);
-  ASSERT_EQ(out.events.size(), 5000u);
-  std::set<std::string> sessions, users, event_ids;
+  ASSERT_EQ(out.events.size(), 20'000u);  // exactly the events asked, batches or not
+  EXPECT_LT(requests, 20'000u);
+  EXPECT_GT(batched, 100u);
+
+  std::set<std::string> sessions, users, event_ids, time_zones, browsers;
+  std::map<std::string, int> devices, kinds;
+  std::map<std::string, int> body_models;  // per user
   size_t page_views = 0;
   for (const auto& e : out.events) {
+    event_ids.insert(e.event_id);
+    EXPECT_GE(*e.derived_tstamp, kStart - kMicrosPerSecond);
+    EXPECT_LT(*e.derived_tstamp, kStart + 3 * kMicrosPerDay);
+    if (e.app_id == "studio") continue;
     sessions.insert(e.domain_sessionid);
     users.insert(e.domain_userid);
-    event_ids.insert(e.event_id);
+    time_zones.insert(e.os_timezone);
+    browsers.insert(e.br_family);
+    ++devices[e.dvce_type];
+    ++kinds[e.event_name];
     page_views += e.event == "page_view";
-    EXPECT_GE(*e.derived_tstamp, 1764115200000000 - 1000000);
-    EXPECT_LT(*e.derived_tstamp, 1764115200000000 + 2 * kMicrosPerDay);
+    body_models[e.domain_userid] += e.event_name == "body_model";
   }
-  EXPECT_EQ(event_ids.size(), 5000u);
+  EXPECT_EQ(event_ids.size(), 20'000u);
   // Roughly nine events per session, several sessions per visitor, pings beside page views.
-  EXPECT_GT(sessions.size(), 300u);
-  EXPECT_LT(sessions.size(), 1000u);
+  EXPECT_GT(sessions.size(), 1200u);
+  EXPECT_LT(sessions.size(), 4000u);
   EXPECT_LT(users.size(), sessions.size());
-  EXPECT_GT(page_views, 1500u);
-  EXPECT_LT(page_views, 3500u);
+  EXPECT_GT(page_views, 5000u);
+  EXPECT_LT(page_views, 12'000u);
+  // Several devices, browsers and countries.
+  EXPECT_GT(devices["Computer"], 4000);
+  EXPECT_GT(devices["Mobile"], 4000);
+  EXPECT_GT(devices["Tablet"], 300);
+  EXPECT_GE(browsers.size(), 6u);
+  EXPECT_EQ(time_zones.size(), catalog::Countries().size());
+  EXPECT_GT(ips.size(), 200u);
+  // A body model before the first try-on, once per visitor.
+  EXPECT_GT(kinds["try_on"], kinds["body_model"]);
+  EXPECT_GT(kinds["body_model"], 50);
+  for (const auto& [user, n] : body_models) EXPECT_LE(n, 1) << user;
+  EXPECT_GT(kinds["add_to_cart"] + kinds["event"], 0);
+  EXPECT_GT(kinds["transaction"], 20);
+}
+
+TEST(Traffic, SessionsFollowTheDailyAndWeeklyRhythm) {
+  TrafficOptions options = Options(5, 2'000'000);
+  options.span = 28 * kMicrosPerDay;
+  options.studio_cases_per_day = 0;
+  TrafficPlanner planner(options);
+  PlanItem item;
+  std::array<int64_t, 24> by_hour{};
+  std::array<int64_t, 7> by_weekday{};  // from Monday
+  Micros last = 0;
+  while (planner.Next(&item)) {
+    ASSERT_FALSE(item.studio);
+    const Micros t = item.session.start;
+    ASSERT_GE(t, kStart);
+    ASSERT_LT(t, kStart + options.span);
+    EXPECT_GT(t, last - 2 * 60 * kMicrosPerSecond);  // in order, but for the jitter
+    last = t;
+    const Micros days = (t - kStart) / kMicrosPerDay;
+    ++by_hour[static_cast<size_t>((t - kStart) % kMicrosPerDay / (kMicrosPerDay / 24))];
+    ++by_weekday[static_cast<size_t>((days + 2) % 7)];  // the start is a Wednesday
+  }
+  EXPECT_EQ(planner.planned(), options.events);
+  // Evenings are busy, nights quiet; Sundays the busiest day.
+  EXPECT_GT(by_hour[20], 8 * by_hour[3]);
+  EXPECT_GT(by_hour[12], by_hour[9]);
+  EXPECT_GT(by_weekday[6], by_weekday[1] * 13 / 10);
+  EXPECT_GT(by_weekday[5], by_weekday[1]);
+}
+
+TEST(Traffic, RawLogIsTheSameBytesForAnyNumberOfThreads) {
+  TempDir tmp;
+  TrafficOptions options = Options(9, 30'000);
+  std::map<int, std::map<std::string, std::string>> files;
+  for (const int threads : {1, 3}) {
+    const std::string dir = tmp.Sub("raw" + std::to_string(threads));
+    auto written = WriteTrafficToRawLog(options, dir, 256 << 10, nullptr, threads);
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    EXPECT_EQ(written->events, 30'000u);
+    EXPECT_GT(written->segments, 50u);
+    uint64_t bytes = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      if (f.path().extension() != ".seg") continue;
+      std::ifstream in(f.path(), std::ios::binary);
+      std::string content((std::istreambuf_iterator<char>(in)), {});
+      // Sealed at the first record that reaches the size limit, never later.
+      EXPECT_LT(content.size(), (256u << 10) + 16'384) << f.path();
+      bytes += content.size();
+      files[threads][f.path().filename()] = std::move(content);
+    }
+    EXPECT_GT(bytes, written->bytes);  // the records, plus a header per segment
+    EXPECT_EQ(files[threads].size(), written->segments);
+  }
+  EXPECT_TRUE(files[1] == files[3]);
 }
 
 }  // namespace

@@ -185,7 +185,8 @@ TEST(SpeedReconcile, BatchPlusLiveCountsEveryWrittenEventOnce) {
   TempDir tmp;
   const pipeline::Config config = DemoConfig(tmp.path());
   const Stream stream = MakeStream(config, kEvents, 17);
-  ASSERT_EQ(stream.frames.size(), kEvents);
+  const size_t records = stream.frames.size();
+  ASSERT_EQ(Written(stream, records).events, static_cast<int64_t>(kEvents));
   Writer writer(tmp.Sub("raw"));
 
   auto opened = speed::SpeedLayer::Open(SpeedOptionsFor(config));
@@ -205,8 +206,8 @@ TEST(SpeedReconcile, BatchPlusLiveCountsEveryWrittenEventOnce) {
   int64_t last_watermark = 0;
   int batches = 0;
   for (size_t step = 0; step < kSteps; ++step) {
-    const size_t from = kEvents * step / kSteps;
-    const size_t to = kEvents * (step + 1) / kSteps;
+    const size_t from = records * step / kSteps;
+    const size_t to = records * (step + 1) / kSteps;
     writer.Append(stream, from, to);
     if (seal[step]) writer.Seal();
     ASSERT_TRUE(layer->CatchUp().ok());
@@ -240,7 +241,7 @@ TEST(SpeedReconcile, BatchPlusLiveCountsEveryWrittenEventOnce) {
   // Everything is sealed and in the last version: the live part is empty, the state dropped.
   const Merged end = Merge(tmp.path(), *layer);
   EXPECT_EQ(end.live, Counts{});
-  EXPECT_EQ(end.batch, Written(stream, kEvents));
+  EXPECT_EQ(end.batch, Written(stream, records));
   EXPECT_EQ(layer->stats().buckets, 0u);
 }
 
