@@ -9,9 +9,12 @@
 
 namespace footfall {
 
+inline void EncodeFixed32(char* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(v >> (8 * i));
+}
 inline void PutFixed32(std::string* out, uint32_t v) {
   char b[4];
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  EncodeFixed32(b, v);
   out->append(b, 4);
 }
 inline void PutFixed64(std::string* out, uint64_t v) {

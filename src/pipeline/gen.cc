@@ -2,72 +2,19 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
-#include <vector>
 
 #include "pipeline/http_client.h"
+#include "pipeline/traffic_frames.h"
 #include "rawlog/segment.h"
 
 namespace footfall::pipeline {
 namespace {
 
-// Traffic is planned, rendered and written in blocks of about this many events.
-constexpr uint64_t kBlockEvents = 4096;
 constexpr uint64_t kProgressEvery = 100'000;
-
-// One block of traffic on its way through the writer: planned on one thread, rendered into
-// framed records on another, written out in order by the caller's.
-struct Block {
-  enum class State { kFree, kPlanned, kRendering, kRendered };
-  State state = State::kFree;
-  std::vector<PlanItem> items;
-  size_t item_count = 0;
-  std::string frames;
-  std::vector<size_t> ends;  // where each record's frame ends in `frames`
-  uint64_t events = 0;
-};
-
-// Renders a block's planned items into framed raw-log records.
-class BlockRenderer {
- public:
-  explicit BlockRenderer(const TrafficOptions& options) : sessions_(options) {}
-
-  void Render(Block* block) {
-    block->frames.clear();
-    block->ends.clear();
-    block->events = 0;
-    for (size_t i = 0; i < block->item_count; ++i) {
-      PlanItem& item = block->items[i];
-      if (item.studio) {
-        Frame(item.studio_payload, block);
-        ++block->events;
-        continue;
-      }
-      sessions_.Start(item.session);
-      while (const uint32_t events = sessions_.Next(&payload_)) {
-        Frame(payload_, block);
-        block->events += events;
-      }
-    }
-  }
-
- private:
-  void Frame(const rawlog::CollectorPayload& payload, Block* block) {
-    record_.clear();
-    rawlog::EncodePayload(payload, &record_);
-    rawlog::FrameRecord(record_, &block->frames);
-    block->ends.push_back(block->frames.size());
-  }
-
-  SessionRenderer sessions_;
-  rawlog::CollectorPayload payload_;
-  std::string record_;
-};
 
 // Writes framed records into segments in order, sealing each one that reaches the size limit
 // on a thread of its own while the next is written: the disk writes one segment back while
@@ -77,7 +24,7 @@ class SegmentWriter {
   SegmentWriter(std::string dir, uint64_t first_number, uint64_t max_bytes)
       : dir_(std::move(dir)), number_(first_number), max_bytes_(max_bytes) {}
 
-  Status Write(const Block& block) {
+  Status Write(const FramedTraffic& block) {
     size_t from = 0, record = 0;
     while (from < block.frames.size()) {
       if (!segment_) {
@@ -143,92 +90,16 @@ Result<RawTrafficReport> WriteTrafficToRawLog(const TrafficOptions& options,
                                               int threads) {
   FOOTFALL_ASSIGN_OR_RETURN(FileLock lock, rawlog::LockRawLog(raw_dir));
   FOOTFALL_ASSIGN_OR_RETURN(uint64_t first_number, rawlog::NextSegmentNumber(raw_dir));
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-
-  // Blocks go round a ring: the planner fills free ones in order, renderers take planned ones
-  // in order, and this thread writes rendered ones in order.
-  std::vector<Block> ring(static_cast<size_t>(2 * threads + 2));
-  std::mutex mu;
-  std::condition_variable changed;
-  uint64_t planned = 0, claimed = 0;  // blocks planned, blocks taken by a renderer
-  bool planning_done = false, stop = false;
-  const auto slot = [&](uint64_t n) -> Block& { return ring[n % ring.size()]; };
-
-  std::thread planner_thread([&] {
-    TrafficPlanner planner(options);
-    for (bool more = true; more;) {
-      std::unique_lock l(mu);
-      changed.wait(l, [&] { return stop || slot(planned).state == Block::State::kFree; });
-      if (stop) return;
-      Block& block = slot(planned);
-      l.unlock();
-      block.item_count = 0;
-      for (uint64_t events = 0; events < kBlockEvents;) {
-        if (block.item_count == block.items.size()) block.items.emplace_back();
-        PlanItem& item = block.items[block.item_count];
-        const uint64_t before = planner.planned();
-        if (!(more = planner.Next(&item))) break;
-        ++block.item_count;
-        events += planner.planned() - before;
-      }
-      l.lock();
-      if (block.item_count > 0) {
-        block.state = Block::State::kPlanned;
-        ++planned;
-      }
-      planning_done = !more;
-      changed.notify_all();
-    }
-  });
-  std::vector<std::thread> renderers;
-  for (int t = 0; t < threads; ++t) {
-    renderers.emplace_back([&] {
-      BlockRenderer renderer(options);
-      while (true) {
-        std::unique_lock l(mu);
-        changed.wait(l, [&] { return stop || claimed < planned || planning_done; });
-        if (stop || claimed == planned) return;
-        Block& block = slot(claimed++);
-        block.state = Block::State::kRendering;
-        l.unlock();
-        renderer.Render(&block);
-        l.lock();
-        block.state = Block::State::kRendered;
-        changed.notify_all();
-      }
-    });
-  }
-
   SegmentWriter writer(raw_dir, first_number, segment_max_bytes);
   RawTrafficReport report;
   uint64_t reported = 0;  // events last shown by `progress`
-  Status status = [&]() -> Status {
-    for (uint64_t written = 0;; ++written) {
-      std::unique_lock l(mu);
-      changed.wait(l, [&] {
-        return slot(written).state == Block::State::kRendered ||
-               (planning_done && written == planned);
-      });
-      if (slot(written).state != Block::State::kRendered) return Status::Ok();
-      Block& block = slot(written);
-      l.unlock();
-      FOOTFALL_RETURN_IF_ERROR(writer.Write(block));
-      report.records += block.ends.size();
-      report.events += block.events;
-      if (progress && report.events - reported >= kProgressEvery)
-        progress(reported = report.events);
-      l.lock();
-      block.state = Block::State::kFree;
-      changed.notify_all();
-    }
-  }();
-  {
-    std::lock_guard l(mu);
-    stop = true;
-    changed.notify_all();
-  }
-  planner_thread.join();
-  for (std::thread& t : renderers) t.join();
+  const Status status = RenderFramedTraffic(options, threads, [&](const FramedTraffic& block) {
+    FOOTFALL_RETURN_IF_ERROR(writer.Write(block));
+    report.records += block.ends.size();
+    report.events += block.events;
+    if (progress && report.events - reported >= kProgressEvery) progress(reported = report.events);
+    return Status::Ok();
+  });
   // A seal in flight is waited for on every path, failed ones included.
   const Status sealed = writer.Finish();
   FOOTFALL_RETURN_IF_ERROR(status);

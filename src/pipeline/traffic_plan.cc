@@ -120,8 +120,8 @@ void TrafficPlanner::PlanSession(SessionPlan* s) {
         product = pick;
         // A try-on needs the visitor's body model: the first one creates it.
         const bool has_model = (visits & kHasBodyModel) != 0;
-        page.follow = has_model ? PlannedPage::Follow::kTryOn
-                                : PlannedPage::Follow::kBodyModelAndTryOn;
+        page.follow =
+            has_model ? PlannedPage::Follow::kTryOn : PlannedPage::Follow::kBodyModelAndTryOn;
         visits |= kHasBodyModel;
       } else if (roll < 75) {
         page.kind = PlannedPage::Kind::kListing;

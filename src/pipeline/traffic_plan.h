@@ -51,10 +51,10 @@ struct SessionPlan {
   uint64_t seed = 0;  // for everything left to the rendering: ids, times, values
   Micros start = 0;
   uint32_t visitor = 0;
-  uint32_t visit = 0;     // the visitor's session number, from 1 (`vid`)
-  uint8_t referrer = 0;   // catalog::Referrers()
-  uint8_t campaign = 0;   // catalog::Campaigns(), on the landing page
-  uint8_t batch = 0;      // 0: one GET /i per event; n: tp2 POST requests of up to n events
+  uint32_t visit = 0;    // the visitor's session number, from 1 (`vid`)
+  uint8_t referrer = 0;  // catalog::Referrers()
+  uint8_t campaign = 0;  // catalog::Campaigns(), on the landing page
+  uint8_t batch = 0;     // 0: one GET /i per event; n: tp2 POST requests of up to n events
   uint8_t page_count = 0;
   std::array<PlannedPage, kMaxPages> pages{};
   uint32_t events = 0;  // the pages' events, or fewer where the traffic ends mid-session
@@ -86,9 +86,9 @@ class TrafficPlanner {
   TrafficOptions options_;
   Rng rng_;
   uint64_t planned_ = 0;
-  std::vector<uint32_t> visits_;         // per visitor: sessions so far, kHasBodyModel bit
-  std::vector<double> cumulative_;       // site activity summed hour by hour over the span
-  Micros horizon_ = 0;                   // the latest session start, for the studio's schedule
+  std::vector<uint32_t> visits_;    // per visitor: sessions so far, kHasBodyModel bit
+  std::vector<double> cumulative_;  // site activity summed hour by hour over the span
+  Micros horizon_ = 0;              // the latest session start, for the studio's schedule
   std::optional<StudioWorkflow> studio_;
 };
 

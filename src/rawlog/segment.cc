@@ -151,9 +151,22 @@ Result<FileLock> LockRawLog(const std::string& dir) {
 }
 
 void FrameRecord(std::string_view body, std::string* out) {
-  PutFixed32(out, static_cast<uint32_t>(body.size()));
-  PutFixed32(out, MaskCrc(Crc32c(body)));
+  const size_t frame = BeginFrame(out);
   out->append(body);
+  EndFrame(frame, out);
+}
+
+size_t BeginFrame(std::string* out) {
+  const size_t start = out->size();
+  out->append(kRecordHeaderSize, '\0');
+  return start;
+}
+
+void EndFrame(size_t frame_start, std::string* out) {
+  const std::string_view body = std::string_view(*out).substr(frame_start + kRecordHeaderSize);
+  char* header = out->data() + frame_start;
+  EncodeFixed32(header, static_cast<uint32_t>(body.size()));
+  EncodeFixed32(header + 4, MaskCrc(Crc32c(body)));
 }
 
 ActiveSegment::ActiveSegment(std::string dir, uint64_t number, int fd)

@@ -84,6 +84,10 @@ class ActiveSegment {
 
 // Appends the frame (length, masked CRC-32C, body) of one record to `out`.
 void FrameRecord(std::string_view body, std::string* out);
+// The same without copying the body: BeginFrame reserves the frame's header and returns where
+// it starts; append the body to `out`, then EndFrame fills the header in.
+size_t BeginFrame(std::string* out);
+void EndFrame(size_t frame_start, std::string* out);  // `out`: the same string
 
 // What the bytes at `pos` of `data` hold: a whole frame with an intact checksum, the start of
 // a frame whose bytes are not all there (`size` is then how many bytes it needs, the length
