@@ -37,14 +37,26 @@ uint64_t VisitorSeed(uint64_t seed, uint32_t visitor) {
   return seed * 0x9e3779b97f4a7c15ull ^ (uint64_t{visitor} + 1) * 0xbf58476d1ce4e5b9ull;
 }
 
-std::string_view EventCode(uint8_t kind) {
-  static constexpr std::array<std::string_view, 6> kCodes = {"pv", "pp", "ue", "ue", "se", "tr"};
-  return kCodes[kind];
-}
-
 }  // namespace
 
 SessionRenderer::SessionRenderer(const TrafficOptions& options) : options_(options) {}
+
+std::string_view SessionRenderer::EventCode(EventKind kind) {
+  switch (kind) {
+    case EventKind::kPageView:
+      return "pv";
+    case EventKind::kPagePing:
+      return "pp";
+    case EventKind::kBodyModel:
+    case EventKind::kTryOn:
+      return "ue";
+    case EventKind::kAddToCart:
+      return "se";
+    case EventKind::kOrder:
+      return "tr";
+  }
+  return "";
+}
 
 void SessionRenderer::Field(std::string* out, std::string_view key, std::string_view value) const {
   if (post_) {
@@ -214,10 +226,11 @@ Micros SessionRenderer::AppendEvent(std::string* out) {
   if (next_event_ == event_count_) StartPage();
   const EventKind kind = events_[next_event_++];
   --events_left_;
-  if (post_)
-    out->append("{\"e\":\"").append(EventCode(static_cast<uint8_t>(kind))).push_back('"');
-  else
-    out->append("e=").append(EventCode(static_cast<uint8_t>(kind)));
+  if (post_) {
+    out->append("{\"e\":\"").append(EventCode(kind)).push_back('"');
+  } else {
+    out->append("e=").append(EventCode(kind));
+  }
 
   const PlannedPage& page = plan_->pages[page_];
   const std::string_view product = catalog::Products()[page.item % catalog::Products().size()];

@@ -33,6 +33,7 @@ class SessionRenderer {
 
  private:
   enum class EventKind : uint8_t { kPageView, kPagePing, kBodyModel, kTryOn, kAddToCart, kOrder };
+  static std::string_view EventCode(EventKind kind);  // the tracker's `e`
 
   void StartPage();
   // Appends the next event's parameters, in the session's form, and returns its time.
