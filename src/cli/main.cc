@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "pipeline/config.h"
+#include "pipeline/traffic_geo.h"
 
 namespace footfall::cli {
 namespace {
@@ -65,7 +66,7 @@ int Main(int argc, char** argv) {
   bool demo_views = false;
   const char* kDemoViewsHelp =
       "Add the demo's conversions, funnels and flows (those of run --demo) to a config that has "
-      "none";
+      "none; batch also places footfall gen's addresses with the demo's geo database";
   batch->add_flag("--demo-views", demo_views, kDemoViewsHelp);
   bool batch_mpi = false;
   batch->add_flag("--mpi", batch_mpi,
@@ -150,6 +151,12 @@ int Main(int argc, char** argv) {
   if (run_ui_port >= 0) config.ui_port = static_cast<uint16_t>(run_ui_port);
 
   if (demo || demo_views) pipeline::AddDemoDefinitions(&config);
+  // The demo's traffic comes from documentation networks: its own geo database places them.
+  if ((run->parsed() && demo) || (batch->parsed() && demo_views)) {
+    if (Status s = pipeline::UseTrafficGeoDatabase(&config); !s.ok()) {
+      return Fail(run->parsed() ? "run" : "batch", "demo geo database: " + s.ToString());
+    }
+  }
   if (run->parsed()) return Run(config, demo);
   if (collect->parsed()) return Collect(config);
   if (serve->parsed()) return Serve(config);

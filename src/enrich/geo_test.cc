@@ -6,7 +6,7 @@
 
 #include "base/temp_dir.h"
 #include "enrich/enrich.h"
-#include "enrich/mmdb_test_writer.h"
+#include "enrich/mmdb_writer.h"
 
 namespace footfall::enrich {
 namespace {

@@ -16,19 +16,11 @@ constexpr std::string_view kPayloadDataStart =
     "{\"schema\":\"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4\","
     "\"data\":[";
 constexpr Micros kPingInterval = 10 * kMicrosPerSecond;
-// Where visitors' addresses come from: the documentation ranges of RFC 5737 and RFC 3849.
-constexpr std::array<std::string_view, 3> kIpv4Blocks = {"192.0.2.", "198.51.100.", "203.0.113."};
 constexpr double kIpv6Share = 0.3;
 
 void AppendNumber(std::string* out, int64_t v) {
   char text[24];
   const auto end = std::to_chars(text, text + sizeof text, v).ptr;
-  out->append(text, end);
-}
-
-void AppendHex(std::string* out, uint64_t v) {
-  char text[20];
-  const auto end = std::to_chars(text, text + sizeof text, v, 16).ptr;
   out->append(text, end);
 }
 
@@ -104,17 +96,11 @@ void SessionRenderer::Start(const SessionPlan& plan) {
   const size_t country_index = catalog::PickWeighted(catalog::Countries(), visitor.Unit());
   const catalog::Country& country = catalog::Countries()[country_index];
   user_agent_ = device.user_agent;
-  ip_.clear();
   if (visitor.Chance(kIpv6Share)) {
-    ip_ = "2001:db8:";
-    AppendHex(&ip_, country_index + 1);
-    ip_.push_back(':');
-    AppendHex(&ip_, visitor.Uniform(0x10000));
-    ip_.append("::");
-    AppendHex(&ip_, 1 + visitor.Uniform(0xffff));
+    ip_ = catalog::Ipv6Address(country_index, static_cast<uint16_t>(visitor.Uniform(0x10000)),
+                               static_cast<uint16_t>(visitor.Uniform(0x10000)));
   } else {
-    ip_ = kIpv4Blocks[visitor.Uniform(kIpv4Blocks.size())];
-    AppendNumber(&ip_, static_cast<int64_t>(1 + visitor.Uniform(254)));
+    ip_ = catalog::Ipv4Address(country_index, visitor.Uniform(catalog::kIpv4HostsPerCountry));
   }
 
   std::string& s = session_fields_;

@@ -1,6 +1,7 @@
 #include "pipeline/traffic_catalog.h"
 
 #include <array>
+#include <cstdio>
 
 namespace footfall::pipeline::catalog {
 namespace {
@@ -117,16 +118,19 @@ constexpr std::array<Device, 18> kDevices = {{
 }};
 
 constexpr std::array<Country, 9> kCountries = {{
-    {"FR", "Europe/Paris", "fr-FR", 30},
-    {"GB", "Europe/London", "en-GB", 15},
-    {"DE", "Europe/Berlin", "de-DE", 14},
-    {"US", "America/New_York", "en-US", 12},
-    {"ES", "Europe/Madrid", "es-ES", 8},
-    {"IT", "Europe/Rome", "it-IT", 8},
-    {"NL", "Europe/Amsterdam", "nl-NL", 5},
-    {"JP", "Asia/Tokyo", "ja-JP", 4},
-    {"CA", "America/Toronto", "en-CA", 4},
+    {"FR", "Europe/Paris", "fr-FR", "Paris", 48.8566, 2.3522, 30},
+    {"GB", "Europe/London", "en-GB", "London", 51.5072, -0.1276, 15},
+    {"DE", "Europe/Berlin", "de-DE", "Berlin", 52.5200, 13.4050, 14},
+    {"US", "America/New_York", "en-US", "New York", 40.7128, -74.0060, 12},
+    {"ES", "Europe/Madrid", "es-ES", "Madrid", 40.4168, -3.7038, 8},
+    {"IT", "Europe/Rome", "it-IT", "Milan", 45.4642, 9.1900, 8},
+    {"NL", "Europe/Amsterdam", "nl-NL", "Amsterdam", 52.3676, 4.9041, 5},
+    {"JP", "Asia/Tokyo", "ja-JP", "Tokyo", 35.6762, 139.6503, 4},
+    {"CA", "America/Toronto", "en-CA", "Toronto", 43.6532, -79.3832, 4},
 }};
+// Three /24s, each cut into four /26s: room for twelve countries.
+constexpr std::array<std::string_view, 3> kIpv4Blocks = {"192.0.2.", "198.51.100.", "203.0.113."};
+static_assert(kCountries.size() <= 4 * kIpv4Blocks.size());
 
 // Relative activity by hour of day (UTC), and by day of week from Monday.
 constexpr std::array<double, 24> kHourly = {0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.60,
@@ -142,6 +146,30 @@ std::span<const Referrer> Referrers() { return kReferrers; }
 std::span<const std::string_view> Campaigns() { return kCampaigns; }
 std::span<const Device> Devices() { return kDevices; }
 std::span<const Country> Countries() { return kCountries; }
+
+std::string Ipv4Network(size_t country) {
+  return std::string(kIpv4Blocks[country % kIpv4Blocks.size()]) +
+         std::to_string(64 * (country / kIpv4Blocks.size())) + "/26";
+}
+
+std::string Ipv4Address(size_t country, uint64_t host) {
+  // The first address of the /26 is its network's, the last its broadcast.
+  return std::string(kIpv4Blocks[country % kIpv4Blocks.size()]) +
+         std::to_string(64 * (country / kIpv4Blocks.size()) + 1 + host % kIpv4HostsPerCountry);
+}
+
+std::string Ipv6Network(size_t country) {
+  char text[32];
+  std::snprintf(text, sizeof text, "2001:db8:%zx::/48", country + 1);
+  return text;
+}
+
+std::string Ipv6Address(size_t country, uint16_t subnet, uint16_t interface_id) {
+  char text[48];
+  std::snprintf(text, sizeof text, "2001:db8:%zx:%x::%x", country + 1, subnet,
+                interface_id == 0 ? 1u : unsigned{interface_id});
+  return text;
+}
 
 double SiteActivity(Micros t) {
   constexpr Micros kHour = kMicrosPerDay / 24;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "base/time.h"
@@ -43,9 +44,20 @@ struct Country {
   std::string_view code;  // ISO 3166-1 alpha-2
   std::string_view time_zone;
   std::string_view language;
+  std::string_view city;  // where the demo's geo database places the country's visitors
+  double latitude, longitude;
   int weight;
 };
 std::span<const Country> Countries();
+
+// Visitors' addresses, a network per country so that a geo database can place them
+// (traffic_geo.h): a /26 of the IPv4 documentation ranges (RFC 5737) and a /48 of IPv6's
+// (RFC 3849).
+inline constexpr uint64_t kIpv4HostsPerCountry = 62;
+std::string Ipv4Network(size_t country);                 // "198.51.100.64/26"
+std::string Ipv4Address(size_t country, uint64_t host);  // host < kIpv4HostsPerCountry
+std::string Ipv6Network(size_t country);                 // "2001:db8:3::/48"
+std::string Ipv6Address(size_t country, uint16_t subnet, uint16_t interface_id);
 
 // Picks an index of `items` with probability weight / total weight, from `unit` in [0, 1).
 template <typename T>

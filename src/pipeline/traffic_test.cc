@@ -1,6 +1,7 @@
 #include "pipeline/traffic.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "iglu/registry.h"
 #include "pipeline/gen.h"
 #include "pipeline/traffic_catalog.h"
+#include "pipeline/traffic_geo.h"
 
 namespace footfall::pipeline {
 namespace {
@@ -109,6 +111,41 @@ TEST(Traffic, EveryPayloadEnrichesIntoAPlausibleEvent) {
   for (const auto& [user, n] : body_models) EXPECT_LE(n, 1) << user;
   EXPECT_GT(kinds["add_to_cart"] + kinds["event"], 0);
   EXPECT_GT(kinds["transaction"], 20);
+}
+
+// The demo's geo database places every web visitor in one of the catalog's countries.
+TEST(Traffic, GeoDatabasePlacesEveryVisitor) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("geo.mmdb");
+  ASSERT_TRUE(WriteTrafficGeoDatabase(path).ok());
+  struct stat first {};
+  ASSERT_EQ(::stat(path.c_str(), &first), 0);
+  ASSERT_TRUE(WriteTrafficGeoDatabase(path).ok());  // the same bytes: the file is left alone
+  struct stat second {};
+  ASSERT_EQ(::stat(path.c_str(), &second), 0);
+  EXPECT_EQ(first.st_ino, second.st_ino);
+  EXPECT_EQ(first.st_mtim.tv_nsec, second.st_mtim.tv_nsec);
+
+  enrich::EnrichConfig config;
+  config.user_agent = false;
+  config.geo_database = path;
+  auto enricher = enrich::Enricher::Create(config, nullptr, nullptr);
+  ASSERT_TRUE(enricher.ok()) << enricher.status().ToString();
+  TrafficOptions options = Options(4, 5000);
+  options.studio_cases_per_day = 0;
+  TrafficGenerator gen(options);
+  rawlog::CollectorPayload p;
+  enrich::EnrichOutput out;
+  while (gen.Next(&p)) enricher->Enrich(p, &out);
+  ASSERT_EQ(out.events.size(), 5000u);
+  std::map<std::string, std::string> time_zone_of;  // country -> the visitors' tz
+  for (const auto& e : out.events) {
+    ASSERT_FALSE(e.geo_country.empty()) << e.user_ipaddress;
+    EXPECT_FALSE(e.geo_city.empty());
+    EXPECT_EQ(e.geo_timezone, e.os_timezone);  // placed where the browser's clock says
+    time_zone_of[e.geo_country] = e.geo_timezone;
+  }
+  EXPECT_EQ(time_zone_of.size(), catalog::Countries().size());
 }
 
 TEST(Traffic, SessionsFollowTheDailyAndWeeklyRhythm) {

@@ -231,7 +231,8 @@ async function main() {
     await settle(page, 'overview');
     const allTime = await kpi();
     if (intOf(allTime) <= intOf(week)) problem(`all data shows ${allTime} page views, the last 7 days ${week}`);
-    // The device filter (generated traffic carries no country without a geo database).
+    // The device filter, then a country on top (`batch --demo-views` places the generated
+    // traffic's addresses with the demo's geo database).
     const devices = await page.$$eval('#filter-device option', (os) => os.map((o) => o.value).filter(Boolean));
     const device = devices.includes('Mobile') ? 'Mobile' : devices[0];
     if (!device) throw new Error('no device to filter by');
@@ -244,6 +245,17 @@ async function main() {
     if (intOf(filtered) >= intOf(allTime)) problem(`device ${device} shows ${filtered} page views, all devices ${allTime}`);
     else if (intOf(filtered) !== overview.page_views) problem(`device ${device}: page shows ${filtered} page views, API ${overview.page_views}`);
     else ok(`range: ${week} page views in 7 days, ${allTime} in all; device ${device}: ${filtered}, as the API`);
+    const countries = await page.$$eval('#filter-country option', (os) => os.map((o) => o.value).filter(Boolean));
+    const expected = ['CA', 'DE', 'ES', 'FR', 'GB', 'IT', 'JP', 'NL', 'US'];
+    if (expected.some((c) => !countries.includes(c))) problem(`country filter offers ${countries.join(', ')}, not all of ${expected.join(', ')}`);
+    await page.selectOption('#filter-country', 'FR');
+    await page.waitForFunction(() => location.hash.includes('country=FR'));
+    await settle(page, 'overview');
+    const french = await kpi();
+    const both = await api(`/api/v1/overview?${range}&device=${encodeURIComponent(device)}&country=FR`);
+    if (intOf(french) <= 0 || intOf(french) >= intOf(filtered)) problem(`country FR and device ${device} show ${french} page views, the device alone ${filtered}`);
+    else if (intOf(french) !== both.page_views) problem(`country FR and device ${device}: page shows ${french} page views, API ${both.page_views}`);
+    else ok(`country FR and device ${device}: ${french} page views, as the API`);
     await page.screenshot({ path: join(outDir, 'overview-filtered.png'), fullPage: true });
 
     // SQL console: rows, and a CSV download of the same query.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `make demo` runs (`footfall run --demo`): within 60 s of starting on an empty data
-# directory, the API answers a non-empty overview, funnels, journeys and flows from generated
-# history, the live demo traffic reaches the speed layer, and SIGTERM stops it cleanly.
+# directory, the API answers a non-empty overview (by country too), funnels, journeys and flows
+# from generated history, the live demo traffic reaches the speed layer, and SIGTERM stops it
+# cleanly.
 source "$(dirname "$0")/lib.sh"
 
 started=$(date +%s)
@@ -24,6 +25,8 @@ check() {
 
 check "overview with page views, sessions and users" "$UI_URL/api/v1/overview" \
   'o.page_views > 0 && o.sessions > 0 && o.users > 0'
+check "visitors placed in countries by the demo's geo database" \
+  "$UI_URL/api/v1/overview?country=FR" 'o.page_views > 0'
 check "funnels with sessions at each first step" "$UI_URL/api/v1/funnels" \
   'o.funnels.length >= 2 && o.funnels.every((f) => f.steps[0].sessions > 0)'
 check "journeys with links" "$UI_URL/api/v1/journeys?limit=50" 'o.links.length > 0'

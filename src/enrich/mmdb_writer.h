@@ -1,5 +1,6 @@
-// A writer of MaxMind DB files (binary format 2.0), for tests only: real geo databases cannot be
-// shipped with the sources, so tests build small ones holding the networks they look up.
+// A writer of MaxMind DB files (binary format 2.0) for small databases: real geo databases cannot
+// be shipped with the sources, so tests build ones holding the networks they look up, and the
+// demo one placing the synthetic traffic's addresses (pipeline/traffic_geo.h).
 #pragma once
 
 #include <cstdint>
@@ -68,7 +69,7 @@ class MmdbWriter {
     std::string database_type = "GeoIP2-City";
     std::vector<std::string> languages = {"en"};
     uint64_t build_epoch = 1700000000;
-    std::string description = "footfall test database";
+    std::string description = "footfall database";
   };
 
   MmdbWriter();

@@ -1,4 +1,4 @@
-#include "enrich/mmdb_test_writer.h"
+#include "enrich/mmdb_writer.h"
 
 #include <arpa/inet.h>
 
