@@ -28,8 +28,11 @@ class SegmentWriter {
     size_t from = 0, record = 0;
     while (from < block.frames.size()) {
       if (!segment_) {
-        FOOTFALL_ASSIGN_OR_RETURN(rawlog::ActiveSegment s,
-                                  rawlog::ActiveSegment::Create(dir_, number_++));
+        // Nothing is acknowledged before the seal, which syncs the file and its new name.
+        FOOTFALL_ASSIGN_OR_RETURN(
+            rawlog::ActiveSegment s,
+            rawlog::ActiveSegment::Create(dir_, number_++,
+                                          rawlog::ActiveSegment::WhenDurable::kAtSeal));
         segment_.emplace(std::move(s));
       }
       // Up to the record that brings the segment to its limit, or the whole rest.

@@ -208,16 +208,19 @@ ActiveSegment::~ActiveSegment() {
 
 bool ActiveSegment::empty() const { return size_ <= kSegmentHeaderSize; }
 
-Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t number) {
+Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t number,
+                                            WhenDurable durable) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string path = Join(dir, SegmentFileName(number, false));
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create segment " + path);
   ActiveSegment seg(dir, number, fd);
-  // The header and the directory entry must be durable before any record is acknowledged.
   Status s = WriteAll(fd, HeaderBytes(), path);
-  if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
-  if (s.ok()) s = SyncDirectory(dir);
+  // The header and the directory entry must be durable before any record is acknowledged.
+  if (durable == WhenDurable::kOnCreate) {
+    if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
+    if (s.ok()) s = SyncDirectory(dir);
+  }
   if (!s.ok()) {
     // A file without a whole header holds no record; leaving it would make every later
     // Create of this number fail with EEXIST (a full disk would then never heal by itself).

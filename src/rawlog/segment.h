@@ -40,9 +40,14 @@ Result<FileLock> LockRawLog(const std::string& dir);
 // the file once Append returns and durable after Sync(). Not thread-safe; one owner.
 class ActiveSegment {
  public:
-  // Creates the file with its header, durable (file and directory entry) when this returns.
-  // On failure the partly made file is removed, so the same number can be created again.
-  static Result<ActiveSegment> Create(const std::string& dir, uint64_t number);
+  // When a new file becomes durable: kOnCreate syncs it (file and directory entry) before Create
+  // returns, as a writer that acknowledges records needs; kAtSeal leaves all of it to Seal, for
+  // a writer that acknowledges nothing before sealing (`footfall gen`).
+  enum class WhenDurable { kOnCreate, kAtSeal };
+  // Creates the file with its header. On failure the partly made file is removed, so the same
+  // number can be created again.
+  static Result<ActiveSegment> Create(const std::string& dir, uint64_t number,
+                                      WhenDurable durable = WhenDurable::kOnCreate);
   ActiveSegment(ActiveSegment&& other) noexcept;
   ActiveSegment& operator=(ActiveSegment&& other) noexcept;
   ~ActiveSegment();  // closes without sealing (a crash-like stop; recovery seals it later)
