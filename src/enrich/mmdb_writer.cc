@@ -66,7 +66,12 @@ MmdbValue MmdbValue::Bool(bool b) {
 MmdbValue MmdbValue::MakeMap(Map m) {
   MmdbValue v;
   v.kind = Kind::kMap;
-  v.map = std::move(m);
+  v.keys.reserve(m.size());
+  v.array.reserve(m.size());
+  for (auto& [key, value] : m) {
+    v.keys.push_back(std::move(key));
+    v.array.push_back(std::move(value));
+  }
   return v;
 }
 MmdbValue MmdbValue::MakeArray(Array a) {
@@ -163,10 +168,10 @@ void Encode(const MmdbValue& v, std::string* out) {
       AppendControl(kTypeBool, v.uint, out);
       return;
     case Kind::kMap:
-      AppendControl(kTypeMap, v.map.size(), out);
-      for (const auto& [key, value] : v.map) {
-        Encode(MmdbValue::String(key), out);
-        Encode(value, out);
+      AppendControl(kTypeMap, v.keys.size(), out);
+      for (size_t i = 0; i < v.keys.size(); ++i) {
+        Encode(MmdbValue::String(v.keys[i]), out);
+        Encode(v.array[i], out);
       }
       return;
     case Kind::kArray:

@@ -52,8 +52,10 @@ struct MmdbValue {
   double number = 0;  // kDouble, kFloat
   uint64_t uint = 0;  // kUint*, kBool, kPointer
   int32_t int32 = 0;  // kInt32
-  Map map;            // kMap
-  Array array;        // kArray
+  // kMap: the keys, with their values in `array` (a vector of pairs of this type could not
+  // be a member of it, the type being incomplete here).
+  std::vector<std::string> keys;
+  Array array;  // kArray; kMap: the values
 };
 
 // Collects networks and their records, then lays them out as a .mmdb file: a search tree with
