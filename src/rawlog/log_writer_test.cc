@@ -172,6 +172,28 @@ TEST(LogWriter, RecoversCrashedActiveSegment) {
   EXPECT_EQ(ReadSealed(tmp.path()).back(), "after");
 }
 
+// `footfall gen --raw` syncs a new segment only when it seals it: after a power loss its .open
+// file may hold a header cut short, or nothing. Recovery removes both.
+TEST(LogWriter, RemovesActiveSegmentsWithATornOrMissingHeader) {
+  TempDir tmp;
+  {
+    auto seg = ActiveSegment::Create(tmp.path(), 1, ActiveSegment::WhenDurable::kAtSeal);
+    ASSERT_TRUE(seg.ok());
+  }
+  const std::string torn = tmp.path() + "/000000000001.open";
+  ASSERT_EQ(::truncate(torn.c_str(), 7), 0);
+  std::ofstream(tmp.path() + "/000000000002.open", std::ios::binary);  // empty
+  auto w = LogWriter::Open(tmp.path(), {});
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE(AppendAndWait(**w, "after").ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto list = ListSegments(tmp.path());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].number, 1u);  // both numbers were free again
+  EXPECT_EQ(ReadSealed(tmp.path()), (std::vector<std::string>{"after"}));
+}
+
 // Waits, bounded, until `pred` holds; false when it never did.
 template <typename Pred>
 bool WaitUntil(Pred pred) {
