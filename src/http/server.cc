@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "base/thread.h"
 #include "base/time.h"
 #include "http/date.h"
 
@@ -663,6 +664,7 @@ void Accept(Core* core) {
 // The exception boundary of the Asio layer: an exception escaping a completion handler is
 // logged and the thread goes back to running the io_context.
 void RunIoThread(asio::io_context* ioc) {
+  NameThisThread("http-io");
   for (;;) {
     try {
       ioc->run();
