@@ -21,7 +21,7 @@
 # promises and shows what the per-request sync costs.
 #
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 8"),
-# DURABILITIES ("fsync interval"), SYNC_THREADS (footfall's raw.sync_threads; its default if unset),
+# DURABILITIES ("fsync interval"),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
 # more footfall GET runs: one under `perf record -g` with a summary of where its time goes, one
 # under `perf trace -e fdatasync` with the distribution of the group commits' sync times (needs
@@ -167,7 +167,6 @@ start_footfall() {
   rm -rf "$dir"
   mkdir -p "$dir"
   printf 'collector:\n  host: 127.0.0.1\nraw:\n  durability: %s\n' "${1:-fsync}" >"$dir/footfall.yaml"
-  [ -z "${SYNC_THREADS:-}" ] || printf '  sync_threads: %s\n' "$SYNC_THREADS" >>"$dir/footfall.yaml"
   "$FOOTFALL" collect --port 0 --data "$dir/data" --config "$dir/footfall.yaml" \
     >"$dir/stdout" 2>"$dir/stderr" &
   FOOTFALL_PID=$!

@@ -58,7 +58,6 @@ struct CollectorStack {
                              : config.durability == "none"   ? rawlog::Durability::kNone
                                                              : rawlog::Durability::kFsync;
     log_options.sync_interval = config.sync_interval;
-    log_options.sync_threads = config.sync_threads;
     log_options.max_queued_bytes = config.max_queued_bytes;
     FOOTFALL_ASSIGN_OR_RETURN(log, rawlog::LogWriter::Open(config.data_dir + "/raw", log_options));
     rawlog::LogWriter* writer = log.get();

@@ -26,9 +26,11 @@ TEST(RawLogSourceTest, OnePartitionPerSealedSegment) {
       if (seg < 3) want.push_back(body);
     }
     ASSERT_TRUE(active->AppendFramed(frames).ok());
-    // The last segment stays active: it is not part of the master dataset yet.
     if (seg < 3) {
       ASSERT_TRUE(active->Seal().ok());
+    } else {
+      // The active segment is not part of the master dataset yet.
+      ASSERT_TRUE(active->Sync().ok());
     }
   }
   Context ctx;

@@ -33,8 +33,6 @@ raw:
   durability: fsync              # fsync: a 2xx means on disk (group commit); interval: synced
                                  # every sync_interval_ms (a crash loses up to that); none
   sync_interval_ms: 100
-  sync_threads: 2                # fsync: syncs that may run at once (records that arrive while
-                                 # all are busy share the next one)
   max_queued_mb: 64              # requests waiting for the disk beyond this get 503 at once
 
 enrich:
@@ -315,7 +313,6 @@ const std::map<std::string, Setter>& Setters() {
       {"raw.seal_after_seconds", Int(&Config::seal_after, 1, 86400, kMicrosPerSecond)},
       {"raw.durability", OneOf(&Config::durability, {"fsync", "interval", "none"})},
       {"raw.sync_interval_ms", Int(&Config::sync_interval, 1, 60'000, 1000)},
-      {"raw.sync_threads", Int(&Config::sync_threads, 1, 64)},
       {"raw.max_queued_mb", Int(&Config::max_queued_bytes, 1, 65536, 1 << 20)},
       {"enrich.threads", Int(&Config::enrich_threads, 0, 1024)},
       {"enrich.schemas_dir", String(&Config::schemas_dir)},

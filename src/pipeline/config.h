@@ -37,7 +37,6 @@ struct Config {
   // "fsync" (a 2xx means durable), "interval" (synced every sync_interval) or "none".
   std::string durability = "fsync";
   Micros sync_interval = 100'000;
-  int sync_threads = 2;                     // "fsync": fdatasyncs that may run at once
   uint64_t max_queued_bytes = 64ull << 20;  // beyond: 503 at once (backpressure)
 
   // Enrichment (enrich/config.h) and the Iglu-layout schema directory ("": built-ins only).

@@ -29,7 +29,6 @@ TEST(Config, DefaultsFileLoadsToDefaults) {
   EXPECT_EQ(c->events_table_cap, d.events_table_cap);
   EXPECT_EQ(c->durability, d.durability);
   EXPECT_EQ(c->sync_interval, d.sync_interval);
-  EXPECT_EQ(c->sync_threads, d.sync_threads);
   EXPECT_EQ(c->max_queued_bytes, d.max_queued_bytes);
   EXPECT_EQ(c->heartbeat, d.heartbeat);
   EXPECT_EQ(c->journey_steps, d.journey_steps);

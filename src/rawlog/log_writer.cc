@@ -11,16 +11,15 @@
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "base/log.h"
 #include "base/thread.h"
+#include "rawlog/background_sync.h"
 #include "rawlog/format.h"
 #include "rawlog/segment.h"
-#include "rawlog/sync_pool.h"
 
 namespace footfall::rawlog {
 namespace {
@@ -49,16 +48,6 @@ class LogWriter::Impl {
     stats_.sealed_segments = sealed_segments;
     stats_.sealed_bytes = sealed_bytes;
     acknowledged_ = {next_number, 0};
-    if (options_.durability == Durability::kNone) return;
-    const int threads = options_.durability == Durability::kFsync ? options_.sync_threads : 1;
-    sync_pool_ = std::make_unique<SyncPool>(
-        threads,
-        [this](int fd, const std::string& path) {
-          return Timed([&] {
-            return ::fdatasync(fd) == 0 ? Status::Ok() : ErrnoError("fdatasync " + path);
-          });
-        },
-        [this](const SyncPool::Job& job, const Status& status) { SyncFinished(job, status); });
   }
 
   ~Impl() { (void)Close(); }
@@ -88,12 +77,8 @@ class LogWriter::Impl {
       } else {
         ++stats_.queued_records;
         stats_.queued_bytes += record.size();
-        // The writer needs waking only for the first record it will take, and only when a
-        // sync thread is free to take it on (one that frees up wakes the writer itself). A
-        // wake-up per record costs more CPU than the rest of the append.
-        const bool wake = queue_.empty() && syncs_in_flight_ < MaxSyncsInFlight();
         queue_.push_back(Pending{std::move(record), std::move(done), SteadyMicros()});
-        if (wake) cv_.notify_one();
+        cv_.notify_one();
         return;
       }
     }
@@ -160,40 +145,19 @@ class LogWriter::Impl {
     uint64_t keep;
   };
 
-  // How a periodic sync (kInterval) of segment `segment` at size `end`, started at `started`,
-  // ended.
-  struct IntervalOutcome {
-    uint64_t segment;
-    uint64_t end;
-    Micros started;
-    Status status;
-  };
-
-  // A chunk of records written to the active segment that waits for a sync (kFsync).
-  struct Awaiting {
-    uint64_t segment;
-    uint64_t end;  // size of the segment once the chunk was written
-    uint64_t frame_bytes;
-    std::vector<Pending> records;
-  };
-
-  // The writer thread: take everything queued and write it in one call; with kFsync, start a
-  // sync of it on the pool and go on (the pool's thread acknowledges), otherwise acknowledge
-  // it; between batches, sync (kInterval), seal by age and retry abandoned segments on time.
+  // The writer thread: take everything queued, write it in one call, sync once, acknowledge;
+  // between batches, sync (kInterval), seal by age and retry abandoned segments on time.
   void Run() {
     NameThisThread("rawlog-writer");
     std::vector<Pending> batch;
     for (;;) {
       bool closing, seal_now;
       uint64_t seal_ticket;
-      std::optional<IntervalOutcome> interval_outcome;
       {
         std::unique_lock<std::mutex> l(mu_);
-        // With kFsync, new records wait in the queue while every sync thread is busy: the next
-        // free thread then syncs them all at once.
         const auto ready = [&] {
-          return (!queue_.empty() && syncs_in_flight_ < MaxSyncsInFlight()) || closing_ ||
-                 seal_requested_ > seal_completed_ || interval_outcome_ || ActiveSyncFailed();
+          return !queue_.empty() || closing_ || seal_requested_ > seal_completed_ ||
+                 background_sync_done_;
         };
         const Micros deadline = NextDeadline();
         if (deadline == kNoDeadline) {
@@ -208,11 +172,10 @@ class LogWriter::Impl {
         closing = closing_;
         seal_ticket = seal_requested_;
         seal_now = seal_requested_ > seal_completed_;
-        interval_outcome = std::exchange(interval_outcome_, std::nullopt);
+        background_sync_done_ = false;
       }
 
-      if (interval_outcome) CollectIntervalSync(*interval_outcome);
-      if (ActiveSyncFailedLocking()) (void)AbandonAfterFailedSync();
+      if (interval_sync_running_) CollectIntervalSync();
       if (!batch.empty()) WriteBatch(batch);
       batch.clear();
 
@@ -249,20 +212,6 @@ class LogWriter::Impl {
     }
   }
 
-  // How many kFsync syncs may run at once before new records wait in the queue.
-  int MaxSyncsInFlight() const {
-    return options_.durability == Durability::kFsync ? sync_pool_->threads()
-                                                     : std::numeric_limits<int>::max();
-  }
-
-  // A sync of the active segment failed (kFsync): it must not be appended to any more. On the
-  // writer thread; ActiveSyncFailed() with mu_ held.
-  bool ActiveSyncFailed() const { return active_ && failed_segment_ == active_->number(); }
-  bool ActiveSyncFailedLocking() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return ActiveSyncFailed();
-  }
-
   // When the writer thread must wake without new work: the age seal, the periodic sync and
   // the retry of abandoned segments. (A periodic sync that finishes wakes it too.) Writer-thread
   // state only.
@@ -282,7 +231,6 @@ class LogWriter::Impl {
     Status s;
     size_t i = 0;
     while (i < batch.size()) {
-      if (ActiveSyncFailedLocking()) (void)AbandonAfterFailedSync();
       s = EnsureActive();
       if (!s.ok()) break;
       // Fill the segment up to its size limit; the rest goes into the next segment.
@@ -298,13 +246,9 @@ class LogWriter::Impl {
         i = first;
         break;
       }
-      if (options_.durability == Durability::kFsync) {
-        AwaitSync(batch, first, i, frames_.size());
-      } else {
-        Acknowledge(batch, first, i, Status::Ok(), frames_.size());
-      }
+      Acknowledge(batch, first, i, Status::Ok(), frames_.size());
       // A failed seal abandons the segment and sets Health(); these records are safe in it.
-      if (active_ && active_->size() >= options_.segment_max_bytes) (void)SealCurrent();
+      if (active_->size() >= options_.segment_max_bytes) (void)SealCurrent();
     }
     if (!s.ok()) {
       LogError("rawlog", s.ToString());
@@ -312,170 +256,95 @@ class LogWriter::Impl {
     }
   }
 
-  // Writes frames_ to the active segment. On failure no frame of this chunk stays in the
-  // segment, or the segment is abandoned.
+  // Writes frames_ to the active segment and, with kFsync, syncs it. On failure no frame of
+  // this chunk stays in the segment, or the segment is abandoned.
+  //
+  // After a failed fdatasync the bytes written may or may not be on disk, and Linux may already
+  // have marked those pages clean, so a later sync would succeed without writing them. The
+  // records of this chunk get the error, so they must not stay readable in the file either (a
+  // client retries them; a batch run must not count them too). The policy: cut the file back to
+  // its size before the chunk — everything before that was synced successfully earlier — and
+  // sync the cut; the segment is then as it was before the chunk and stays in use. When the
+  // cut or its sync fails too, the segment is abandoned: closed, left `.open`, remembered with
+  // the size to cut it back to, and the next chunk goes to a new segment. The retry (and the
+  // recovery at the next Open) truncates it to that size and seals it.
   Status WriteChunk() {
     const uint64_t before = active_->size();
     Status s = Injected(IoStep::kWrite);
     if (s.ok()) s = active_->AppendFramed(frames_);
     if (!s.ok()) {
       CountIoError();
-      // The chunks before this one stay: once their syncs are done (a failed one abandons the
-      // segment itself, cut back further).
-      if (active_->damaged() && AwaitSyncs().ok()) Abandon(before);
+      if (active_->damaged()) Abandon(before);
       return s;
     }
-    unsynced_ = true;
-    return Status::Ok();
+    if (options_.durability != Durability::kFsync) {
+      unsynced_ = true;
+      return Status::Ok();
+    }
+    s = TimedSync();
+    if (s.ok()) return Status::Ok();
+    Status cut = Injected(IoStep::kTruncate);
+    if (cut.ok()) cut = active_->TruncateTo(before);
+    if (cut.ok()) cut = TimedSync();
+    if (!cut.ok()) {
+      LogError("rawlog", "after a failed sync: " + cut.ToString());
+      Abandon(before);
+    }
+    return s;
   }
 
-  // kFsync: hands records batch[from, to), just written, to a sync of their own on the pool;
-  // SyncFinished() acknowledges them. When a sync of this segment failed meanwhile they fail at
-  // once (the segment is abandoned, cut back to what was acknowledged before).
-  void AwaitSync(std::vector<Pending>& batch, size_t from, size_t to, uint64_t frame_bytes) {
-    Awaiting chunk{active_->number(),
-                   active_->size(),
-                   frame_bytes,
-                   {std::make_move_iterator(batch.begin() + static_cast<ptrdiff_t>(from)),
-                    std::make_move_iterator(batch.begin() + static_cast<ptrdiff_t>(to))}};
-    Status failed;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      stats_.active_bytes = chunk.end;
-      if (failed_segment_ == chunk.segment) {
-        failed = sync_error_;
-        SettleLocked(chunk.records, failed, 0, {});
-      } else {
-        ++syncs_in_flight_;
-        awaiting_.push_back(std::move(chunk));
-      }
-    }
-    if (!failed.ok()) {
-      for (Pending& p : chunk.records) p.done(failed);
-      return;
-    }
-    sync_pool_->Start({sync_target_, active_->size(), SteadyMicros()});
-  }
-
-  // A sync of the pool returned, on its thread. kFsync: on OK, acknowledges every chunk it
-  // covers (syncs end in any order; one that started later covers the chunks of one still
-  // running); on an error, fails every chunk of the segment not acknowledged yet and marks the
-  // segment failed for the writer thread to abandon. kInterval: hands the outcome to the
-  // writer thread.
-  void SyncFinished(const SyncPool::Job& job, const Status& status) {
-    const uint64_t segment = job.target->segment;
-    std::vector<Awaiting> settled;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      cv_.notify_one();
-      if (options_.durability == Durability::kInterval) {
-        interval_outcome_ = IntervalOutcome{segment, job.end, job.started, status};
-        return;
-      }
-      --syncs_in_flight_;
-      // A segment sealed meanwhile (the seal synced it, and every record in it was
-      // acknowledged) or already failed has nothing left to settle.
-      if (segment != sync_segment_ || failed_segment_ == segment) return;
-      if (!status.ok()) {
-        failed_segment_ = segment;
-        sync_error_ = status;
-        health_ = status;
-      }
-      while (!awaiting_.empty() && (!status.ok() || awaiting_.front().end <= job.end)) {
-        settled.push_back(std::move(awaiting_.front()));
-        awaiting_.pop_front();
-        Awaiting& chunk = settled.back();
-        SettleLocked(chunk.records, status, chunk.frame_bytes, {segment, chunk.end});
-      }
-    }
-    for (Awaiting& chunk : settled) {
-      for (Pending& p : chunk.records) p.done(status);
-    }
-  }
-
-  // kFsync: waits until every chunk written to the active segment is acknowledged, before it
-  // is sealed or left. When a sync failed instead, abandons the segment (below) and returns the
-  // sync's error.
-  Status AwaitSyncs() {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      cv_.wait(l, [&] { return awaiting_.empty() || ActiveSyncFailed(); });
-      if (!ActiveSyncFailed()) return Status::Ok();
-    }
-    return AbandonAfterFailedSync();
-  }
-
-  // After a failed sync of the active segment: bytes past what was acknowledged may be missing
-  // on disk (Linux may already have marked the pages clean, so a later sync would succeed
-  // without writing them), and the records they hold got an error, so they must not stay
-  // readable either (a client retries them; a batch run must not count them too). The segment is
-  // abandoned: closed, left `.open`, remembered with its acknowledged size, and the next chunk
-  // goes to a new segment. The retry (and the recovery at the next Open) cuts it to that size
-  // and seals it. Writer thread.
-  Status AbandonAfterFailedSync() {
-    uint64_t keep;
-    Status error;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      keep = acknowledged_.segment == active_->number() ? acknowledged_.offset : 0;
-      error = sync_error_;
-      sync_segment_ = 0;
-    }
-    LogError("rawlog", "sync failed: " + error.ToString());
-    Abandon(keep);
-    return error;
-  }
-
-  // Runs `done` of batch[from, to) with `status` after updating the counters and Health();
-  // `frame_bytes` is what those records added to the log (0 when they failed). Writer thread.
+  // Runs `done` of batch[from, to) with `status` and updates the counters and Health();
+  // `frame_bytes` is what those records added to the log (0 when they failed).
   void Acknowledge(std::vector<Pending>& batch, size_t from, size_t to, const Status& status,
                    uint64_t frame_bytes) {
     if (from == to) return;
-    const std::span<Pending> records(batch.data() + from, to - from);
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (status.ok()) stats_.active_bytes = active_->size();
-      SettleLocked(records, status, frame_bytes, {active_->number(), active_->size()});
-    }
-    for (Pending& p : records) p.done(status);
-  }
-
-  // Counts `records` as settled with `status` (`frame_bytes` added to the log and `end` just past
-  // them when OK) and sets Health(), before their callbacks run: whoever learns of the outcome
-  // must find it in Health(), Stats() and AcknowledgedEnd() already. mu_ held.
-  void SettleLocked(std::span<Pending> records, const Status& status, uint64_t frame_bytes,
-                    Position end) {
     const Micros now = SteadyMicros();
     uint64_t record_bytes = 0;
-    for (const Pending& p : records) {
-      record_bytes += p.record.size();
-      append_latency_.Record(now - p.enqueued);
+    for (size_t k = from; k < to; ++k) {
+      record_bytes += batch[k].record.size();
+      append_latency_.Record(now - batch[k].enqueued);
     }
-    health_ = status;
-    stats_.queued_records -= records.size();
-    stats_.queued_bytes -= record_bytes;
-    if (status.ok()) {
-      stats_.records += records.size();
-      stats_.bytes += frame_bytes;
-      acknowledged_ = end;
-    } else {
-      stats_.failed_records += records.size();
+    {
+      // Before the callbacks: whoever learns of the outcome must find it reflected in Health(),
+      // Stats() and AcknowledgedEnd() already.
+      std::lock_guard<std::mutex> l(mu_);
+      health_ = status;
+      stats_.queued_records -= to - from;
+      stats_.queued_bytes -= record_bytes;
+      if (status.ok()) {
+        stats_.records += to - from;
+        stats_.bytes += frame_bytes;
+        stats_.active_bytes = active_->size();
+        acknowledged_ = {active_->number(), active_->size()};
+      } else {
+        stats_.failed_records += to - from;
+      }
     }
+    for (size_t k = from; k < to; ++k) batch[k].done(status);
   }
 
-  // kInterval: the periodic sync runs on the pool, through a descriptor of its own, while this
-  // thread goes on writing and acknowledging records.
+  // kInterval: the periodic sync runs on background_sync_, through a second descriptor of the
+  // active segment, while this thread goes on writing and acknowledging records.
   void StartIntervalSync() {
+    Result<int> fd = active_->DuplicateDescriptor();
+    if (!fd.ok()) {
+      CountIoError();
+      return IntervalSyncFailed(fd.status(), active_->number());
+    }
     interval_sync_running_ = true;
-    sync_pool_->Start({sync_target_, active_->size(), SteadyMicros()});
+    background_sync_.Start(
+        {*fd, active_->path(), active_->number(), active_->size(), SteadyMicros()});
   }
 
-  void CollectIntervalSync(const IntervalOutcome& outcome) {
+  void CollectIntervalSync() {
+    std::optional<BackgroundSync::Outcome> outcome = background_sync_.Take();
+    if (!outcome) return;
     interval_sync_running_ = false;
-    if (!outcome.status.ok()) return IntervalSyncFailed(outcome.status, outcome.segment);
-    if (!active_ || active_->number() != outcome.segment) return;  // sealed (and synced) meanwhile
-    last_sync_ = outcome.started;
-    unsynced_ = active_->size() > outcome.end;  // records written while it ran wait for the next
+    const BackgroundSync::Job& job = outcome->job;
+    if (!outcome->status.ok()) return IntervalSyncFailed(outcome->status, job.segment);
+    if (!active_ || active_->number() != job.segment) return;  // sealed (and synced) meanwhile
+    last_sync_ = job.started;
+    unsynced_ = active_->size() > job.size;  // records written while it ran wait for the next
   }
 
   // The records a periodic sync covers were acknowledged already, so on failure there is
@@ -495,8 +364,12 @@ class LogWriter::Impl {
     return options_.inject_fault ? options_.inject_fault(step) : Status::Ok();
   }
 
-  // Runs `sync` after the injected fault of kSync, if any, and times and counts it. Called on
-  // the pool's threads.
+  Status TimedSync() {
+    return Timed([&] { return active_->Sync(); });
+  }
+
+  // Runs `sync` after the injected fault of kSync, if any, and times and counts it. Safe on
+  // the writer thread and on background_sync_'s.
   template <class Sync>
   Status Timed(const Sync& sync) {
     const Micros start = SteadyMicros();
@@ -528,25 +401,12 @@ class LogWriter::Impl {
       }
       return seg.status();
     }
-    if (sync_pool_) {
-      auto target = sync_pool_->OpenTarget(seg->number(), seg->path());
-      if (!target.ok()) {
-        // Nothing is written to it yet: the retry removes it.
-        CountIoError();
-        abandoned_.push_back({next_number_, 0});
-        next_retry_ = SteadyMicros() + kAbandonedRetryInterval;
-        ++next_number_;
-        return target.status();
-      }
-      sync_target_ = std::move(target).value();
-    }
     ++next_number_;
     active_.emplace(std::move(seg).value());
     opened_at_ = SteadyMicros();
     last_sync_ = opened_at_;  // Create synced the header
     unsynced_ = false;
     std::lock_guard<std::mutex> l(mu_);
-    sync_segment_ = active_->number();
     stats_.active_segment = active_->number();
     stats_.active_bytes = active_->size();
     stats_.abandoned_segments = abandoned_.size();
@@ -554,16 +414,15 @@ class LogWriter::Impl {
     return Status::Ok();
   }
 
-  // Seals a non-empty active segment, once the syncs of its records are done (kFsync). When
-  // the seal fails before the rename, the segment is abandoned (every byte in it is
-  // acknowledged, so all of it is kept) and retried later.
+  // Seals a non-empty active segment. When the seal fails before the rename, the segment is
+  // abandoned (every byte in it is acknowledged, so all of it is kept) and retried later.
   Status SealCurrent() {
     if (!active_ || active_->empty()) return Status::Ok();
-    if (Status synced = AwaitSyncs(); !synced.ok()) return synced;
     const uint64_t size = active_->size();
     Status s = active_->Seal();
     if (active_->sealed()) {
-      ReleaseActive();
+      active_.reset();
+      unsynced_ = false;
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.sealed_segments;
       stats_.sealed_bytes += size;
@@ -587,17 +446,8 @@ class LogWriter::Impl {
   void DiscardEmptyActive() {
     if (!active_ || !active_->empty()) return;
     const uint64_t number = active_->number();
-    ReleaseActive();
-    abandoned_.push_back({number, 0});
-  }
-
-  // The active segment is sealed or left: no more appends or syncs of it.
-  void ReleaseActive() {
     active_.reset();
-    sync_target_.reset();
-    unsynced_ = false;
-    std::lock_guard<std::mutex> l(mu_);
-    sync_segment_ = 0;
+    abandoned_.push_back({number, 0});
   }
 
   void Abandon(uint64_t keep) {
@@ -605,7 +455,8 @@ class LogWriter::Impl {
                            "it is cut back to " + std::to_string(keep) +
                            " bytes and sealed when the disk allows");
     abandoned_.push_back({active_->number(), keep});
-    ReleaseActive();
+    active_.reset();
+    unsynced_ = false;
     next_retry_ = SteadyMicros() + kAbandonedRetryInterval;
     std::lock_guard<std::mutex> l(mu_);
     stats_.active_bytes = 0;
@@ -671,8 +522,7 @@ class LogWriter::Impl {
   Micros opened_at_ = 0;   // SteadyMicros() when active_ was made
   Micros last_sync_ = 0;   // SteadyMicros() of the last successful sync of active_
   bool unsynced_ = false;  // active_ holds acknowledged bytes not yet synced (kInterval, kNone)
-  bool interval_sync_running_ = false;  // kInterval: a periodic sync is on the pool
-  std::shared_ptr<const SyncPool::Target> sync_target_;  // active_'s descriptors for the pool
+  bool interval_sync_running_ = false;  // background_sync_ has a job whose outcome is not taken
   std::vector<Abandoned> abandoned_;
   Micros next_retry_ = 0;
   std::string frames_;  // reused for every chunk
@@ -685,30 +535,31 @@ class LogWriter::Impl {
   std::thread thread_;  // guarded by join_mu_ once started
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;       // wakes the writer thread
-  std::condition_variable done_cv_;  // wakes SealActive() callers
-  std::deque<Pending> queue_;        // guarded by mu_
-  bool closing_ = false;             // guarded by mu_
-  uint64_t seal_requested_ = 0;      // guarded by mu_
-  uint64_t seal_completed_ = 0;      // guarded by mu_
-  Status seal_status_;               // guarded by mu_
-  Status close_status_;              // guarded by mu_ (written by the writer thread at exit)
-  Status health_;                    // guarded by mu_
-  Position acknowledged_;            // guarded by mu_
-  LogStats stats_;                   // guarded by mu_ (histograms live outside it)
-  // kFsync: chunks written and not yet acknowledged, in log order; syncs started and not yet
-  // finished; the active segment (0 when none) and the one whose sync failed, with the error.
-  std::deque<Awaiting> awaiting_;  // guarded by mu_
-  int syncs_in_flight_ = 0;        // guarded by mu_
-  uint64_t sync_segment_ = 0;      // guarded by mu_
-  uint64_t failed_segment_ = 0;    // guarded by mu_
-  Status sync_error_;              // guarded by mu_
-  // kInterval: the outcome of the periodic sync, for the writer thread.
-  std::optional<IntervalOutcome> interval_outcome_;  // guarded by mu_
+  std::condition_variable cv_;         // wakes the writer thread
+  std::condition_variable done_cv_;    // wakes SealActive() callers
+  std::deque<Pending> queue_;          // guarded by mu_
+  bool closing_ = false;               // guarded by mu_
+  uint64_t seal_requested_ = 0;        // guarded by mu_
+  uint64_t seal_completed_ = 0;        // guarded by mu_
+  Status seal_status_;                 // guarded by mu_
+  Status close_status_;                // guarded by mu_ (written by the writer thread at exit)
+  Status health_;                      // guarded by mu_
+  Position acknowledged_;              // guarded by mu_
+  LogStats stats_;                     // guarded by mu_ (histograms live outside it)
+  bool background_sync_done_ = false;  // guarded by mu_: an outcome waits in background_sync_
 
-  // Last, so that it stops (finishing the syncs started) before the members it uses go. Null
-  // with kNone.
-  std::unique_ptr<SyncPool> sync_pool_;
+  // Last, so that it stops (finishing a sync in progress) before the members it uses go.
+  BackgroundSync background_sync_{
+      [this](const BackgroundSync::Job& job) {
+        return Timed([&] {
+          return ::fdatasync(job.fd) == 0 ? Status::Ok() : ErrnoError("fdatasync " + job.path);
+        });
+      },
+      [this] {
+        std::lock_guard<std::mutex> l(mu_);
+        background_sync_done_ = true;
+        cv_.notify_one();
+      }};
 };
 
 LogWriter::LogWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -4,29 +4,26 @@
 // Visibility and durability: a record's bytes are visible in the active `.open` file (to a
 // Tailer) once the write(2) of its batch returned. When it is durable depends on
 // LogOptions::durability: with kFsync (the default) its `done` callback runs with OK only
-// after an fdatasync(2) that started after its write returned. Syncs run on threads of their
-// own, up to LogOptions::sync_threads at once: records that arrive while they are all busy are
-// written together once one is free, and one fdatasync acknowledges them all (group commit).
-// With kInterval and kNone, `done` runs after the write and the record becomes durable at the
-// next periodic sync or at the seal (the periodic sync runs on a thread of its own, so records
-// keep being written and acknowledged while it waits on the device); a machine crash in
-// between loses it (an application crash does not: the bytes are in the page cache). Sealed
-// segments are always durable: sealing syncs.
+// after the fdatasync(2) of the batch that holds it returned — every record that arrived while
+// the previous batch was being synced goes into the next batch, so one fdatasync acknowledges
+// many requests. With kInterval and kNone, `done` runs after the write and the record becomes
+// durable at the next periodic sync or at the seal (the periodic sync runs on a thread of its
+// own, so records keep being written and acknowledged while it waits on the device); a machine
+// crash in between loses it (an application crash does not: the bytes are in the page cache).
+// Sealed segments are always durable: sealing syncs.
 //
 // Memory is bounded: records queued and not yet acknowledged count against max_queued_bytes and
 // max_queued_records, and an Append over either is refused at once with kResourceExhausted (the
 // collector answers 503 so the tracker retries later).
 //
-// I/O errors (a full disk, a failing device) fail exactly the records not yet acknowledged:
-// their `done` gets the error and no byte of theirs stays in the log (after a failed sync the
-// segment is set aside and cut back to its acknowledged records; see AbandonAfterFailedSync()
-// in log_writer.cc and docs/formats/rawlog.md). The writer keeps running, and the next batch
-// tries again, so it recovers by itself when space returns. Health() reports the error
-// meanwhile.
+// I/O errors (a full disk, a failing device) fail exactly the records of the batch being written:
+// their `done` gets the error and no byte of theirs stays in the log. The writer keeps running,
+// and the next batch tries again, so it recovers by itself when space returns. Health() reports
+// the error meanwhile. See WriteChunk() in log_writer.cc for what happens to the segment after a
+// failed sync, and docs/formats/rawlog.md for the whole policy.
 //
 // Threads: Append(), SealActive(), Stats(), Health(), AcknowledgedEnd() and Close() may be called
-// from any thread. `done` callbacks run on the writer's threads (with kFsync, on the thread of
-// the sync that made the record durable, several at once) and must not block; post work
+// from any thread. `done` callbacks run on the writer's own thread and must not block; post work
 // elsewhere instead. A refused Append (closed, over the bound, invalid record) runs `done` at
 // once on the calling thread, before Append returns. Only one LogWriter may hold a directory:
 // Open() takes an exclusive lock on `dir/LOCK`.
@@ -52,24 +49,23 @@ enum class Durability {
 };
 
 // The writer's operations on the active segment that can fail, for LogOptions::inject_fault.
-enum class IoStep { kWrite, kSync };
+enum class IoStep { kWrite, kSync, kTruncate };
 
 struct LogOptions {
   uint64_t segment_max_bytes = 64ull << 20;   // seal once the active segment reaches this size
   Micros seal_after = 60 * kMicrosPerSecond;  // seal a non-empty active segment this old
   Durability durability = Durability::kFsync;
   Micros sync_interval = 100'000;  // kInterval: the longest an acknowledged write stays unsynced
-  // kFsync: fdatasyncs of the active segment that may run at once, each on a thread of its own.
-  int sync_threads = 2;
   // Backpressure: records appended and not yet acknowledged (queued or being written). An Append
   // that would go over either bound is refused with kResourceExhausted; one record is always
   // accepted when nothing is queued, so a bound below the record size cannot block the log.
   uint64_t max_queued_bytes = 64ull << 20;
   uint64_t max_queued_records = 1u << 18;
-  // Fault injection for tests of the failure policy: called before each write (on the writer's
-  // thread) and each fdatasync (on the thread that runs it) of the active segment; a non-OK
-  // status is taken as that operation's failure, and the operation is not made. Null (the
-  // default) outside tests.
+  // Fault injection for tests of the failure policy (a failed fdatasync, a failed cut after
+  // it): called before each write, fdatasync and truncation of the active segment, on the
+  // writer's thread (and for the periodic sync of kInterval, on the thread that runs it); a non-OK
+  // status is taken as that operation's failure, and the operation is not made. Null (the default)
+  // outside tests.
   std::function<Status(IoStep)> inject_fault;
 };
 

@@ -8,12 +8,9 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <fstream>
 #include <future>
-#include <mutex>
-#include <set>
 #include <thread>
 
 #include "base/temp_dir.h"
@@ -605,7 +602,7 @@ class FaultPlan {
       std::atomic<int>& left = remaining_[static_cast<int>(step)];
       if (left.load() > 0) {
         --left;
-        static constexpr const char* kNames[] = {"write", "fdatasync"};
+        static constexpr const char* kNames[] = {"write", "fdatasync", "truncate"};
         return IoError(std::string("injected failure of ") + kNames[static_cast<int>(step)]);
       }
       return Status::Ok();
@@ -613,10 +610,10 @@ class FaultPlan {
   }
 
  private:
-  std::atomic<int> remaining_[2] = {0, 0};
+  std::atomic<int> remaining_[3] = {0, 0, 0};
 };
 
-TEST(LogWriter, FailedSyncFailsItsRecordsAndSetsTheSegmentAside) {
+TEST(LogWriter, FailedSyncFailsItsBatchAndCutsTheSegmentBack) {
   TempDir tmp;
   FaultPlan faults;
   LogOptions options;
@@ -627,129 +624,36 @@ TEST(LogWriter, FailedSyncFailsItsRecordsAndSetsTheSegmentAside) {
   faults.Fail(IoStep::kSync, 1);
   EXPECT_EQ(AppendAndWait(**w, "lost").code(), StatusCode::kIoError);
   EXPECT_FALSE((*w)->Health().ok());
-  // The next batch goes to a new segment; the old one still holds the failed record's bytes
-  // past its acknowledged size, until it is cut back and sealed.
+  // The segment was cut back to before the failed batch and stays in use.
   ASSERT_TRUE(AppendAndWait(**w, "after").ok());
   const LogStats stats = (*w)->Stats();
   EXPECT_TRUE(stats.healthy);
   EXPECT_EQ(stats.failed_records, 1u);
-  EXPECT_EQ(stats.abandoned_segments, 1u);
-  EXPECT_EQ(stats.active_segment, 2u);
+  EXPECT_EQ(stats.abandoned_segments, 0u);
+  EXPECT_EQ(stats.active_segment, 1u);
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadSealed(tmp.path()), (std::vector<std::string>{"before", "after"}));
+}
+
+TEST(LogWriter, FailedSyncAndCutAbandonTheSegmentAndCloseCutsIt) {
+  TempDir tmp;
+  FaultPlan faults;
+  LogOptions options;
+  options.inject_fault = faults.Hook();
+  auto w = LogWriter::Open(tmp.path(), options);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(AppendAndWait(**w, "before").ok());
+  faults.Fail(IoStep::kSync, 1);
+  faults.Fail(IoStep::kTruncate, 1);
+  EXPECT_EQ(AppendAndWait(**w, "lost").code(), StatusCode::kIoError);
+  EXPECT_EQ((*w)->Stats().abandoned_segments, 1u);
+  // The next batch goes to a new segment; the abandoned one still holds the failed record's
+  // bytes past its acknowledged size.
+  ASSERT_TRUE(AppendAndWait(**w, "after").ok());
+  EXPECT_EQ((*w)->Stats().active_segment, 2u);
   // Close cuts the abandoned segment back to what was acknowledged in it, and seals it.
   ASSERT_TRUE((*w)->Close().ok());
   ExpectLogHolds(tmp.path(), {"before", "after"}, /*sealed=*/true);
-}
-
-// Holds every fdatasync in the injected-fault hook until released, and can fail the first.
-class HeldSyncs {
- public:
-  std::function<Status(IoStep)> Hook() {
-    return [this](IoStep step) {
-      if (step != IoStep::kSync) return Status::Ok();
-      std::unique_lock<std::mutex> l(mu_);
-      const int n = ++entered_;
-      cv_.notify_all();
-      // At most 30 s, so that a test whose assertion failed still closes its writer.
-      cv_.wait_for(l, std::chrono::seconds(30),
-                   [&] { return all_released_ || released_.count(n) > 0; });
-      return n == 1 && fail_first_ ? IoError("injected failure of fdatasync") : Status::Ok();
-    };
-  }
-  void FailFirst() { fail_first_ = true; }
-  bool WaitEntered(int n) {
-    std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, std::chrono::seconds(30), [&] { return entered_ >= n; });
-  }
-  void Release(int n) {  // lets the n-th sync (from 1) return
-    std::lock_guard<std::mutex> l(mu_);
-    released_.insert(n);
-    cv_.notify_all();
-  }
-  void ReleaseAll() {
-    std::lock_guard<std::mutex> l(mu_);
-    all_released_ = true;
-    cv_.notify_all();
-  }
-  ~HeldSyncs() { ReleaseAll(); }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int entered_ = 0;
-  std::set<int> released_;
-  bool all_released_ = false;
-  bool fail_first_ = false;
-};
-
-// A writer with two sync threads, both holding a sync: the first of "a", the second of "b",
-// written while the first one hung (so it covers "a" too).
-class TwoSyncsInFlight : public ::testing::Test {
- protected:
-  void SetUp() override {
-    LogOptions options;
-    options.sync_threads = 2;
-    options.inject_fault = held_.Hook();
-    auto w = LogWriter::Open(tmp_.path(), options);
-    ASSERT_TRUE(w.ok());
-    w_ = std::move(w).value();
-    w_->Append("a", [this](const Status& s) { a_.set_value(s); });
-    ASSERT_TRUE(held_.WaitEntered(1));
-    w_->Append("b", [this](const Status& s) { b_.set_value(s); });
-    ASSERT_TRUE(held_.WaitEntered(2));
-  }
-
-  TempDir tmp_;
-  HeldSyncs held_;
-  std::unique_ptr<LogWriter> w_;
-  std::promise<Status> a_, b_;
-};
-
-TEST_F(TwoSyncsInFlight, EitherSyncAcknowledgesBoth) {
-  held_.Release(1);
-  held_.Release(2);
-  EXPECT_TRUE(b_.get_future().get().ok());
-  EXPECT_TRUE(a_.get_future().get().ok());
-  EXPECT_EQ(w_->AcknowledgedEnd().offset, w_->Stats().active_bytes);
-  ASSERT_TRUE(w_->Close().ok());
-  EXPECT_EQ(ReadSealed(tmp_.path()), (std::vector<std::string>{"a", "b"}));
-}
-
-TEST_F(TwoSyncsInFlight, ALateFailedSyncKeepsWhatALaterSyncAcknowledged) {
-  held_.FailFirst();
-  // The second sync started after both writes and returns first: "a" and "b" are durable.
-  held_.Release(2);
-  EXPECT_TRUE(b_.get_future().get().ok());
-  EXPECT_TRUE(a_.get_future().get().ok());
-  // Then the first sync fails. What it may have lost is past what the second one proved
-  // durable, so the segment is set aside, cut back to "a" and "b".
-  held_.Release(1);
-  ASSERT_TRUE(WaitUntil([&] { return !w_->Health().ok(); }));
-  held_.ReleaseAll();
-  ASSERT_TRUE(AppendAndWait(*w_, "c").ok());
-  EXPECT_EQ(w_->Stats().active_segment, 2u);
-  ASSERT_TRUE(w_->Close().ok());
-  ExpectLogHolds(tmp_.path(), {"a", "b", "c"}, /*sealed=*/true);
-}
-
-TEST(LogWriter, WaitsForAFreeSyncThreadAndSyncsWhatQueuedMeanwhileAtOnce) {
-  TempDir tmp;
-  HeldSyncs held;
-  LogOptions options;
-  options.sync_threads = 1;
-  options.inject_fault = held.Hook();
-  auto w = LogWriter::Open(tmp.path(), options);
-  ASSERT_TRUE(w.ok());
-  std::atomic<int> acked{0};
-  (*w)->Append("a", [&](const Status& s) { acked += s.ok(); });
-  ASSERT_TRUE(held.WaitEntered(1));
-  for (int i = 0; i < 10; ++i) (*w)->Append("q", [&](const Status& s) { acked += s.ok(); });
-  held.Release(1);
-  ASSERT_TRUE(held.WaitEntered(2));
-  held.Release(2);
-  ASSERT_TRUE(WaitUntil([&] { return acked.load() == 11; }));
-  EXPECT_EQ((*w)->Stats().syncs, 2u);  // the ten records that waited: one sync
-  ASSERT_TRUE((*w)->Close().ok());
-  EXPECT_EQ(ReadSealed(tmp.path()).size(), 11u);
 }
 
 TEST(LogWriter, FailedPeriodicSyncSealsTheSegment) {

@@ -246,6 +246,32 @@ Status ActiveSegment::AppendFramed(std::string_view frames) {
   return Status::Ok();
 }
 
+Status ActiveSegment::Sync() {
+  if (fd_ >= 0 && ::fdatasync(fd_) != 0) return ErrnoError("fdatasync " + path_);
+  return Status::Ok();
+}
+
+Result<int> ActiveSegment::DuplicateDescriptor() const {
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return ErrnoError("cannot duplicate the descriptor of " + path_);
+  return fd;
+}
+
+Status ActiveSegment::TruncateTo(uint64_t size) {
+  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (size < kSegmentHeaderSize || size > size_) {
+    return InvalidArgument("cannot cut " + path_ + " of " + std::to_string(size_) + " bytes to " +
+                           std::to_string(size));
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+    damaged_ = true;
+    return ErrnoError("cannot truncate " + path_);
+  }
+  size_ = size;
+  return Status::Ok();
+}
+
 Status ActiveSegment::Seal() {
   const std::string to = Join(dir_, SegmentFileName(number_, true));
   if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");

@@ -37,8 +37,7 @@ Result<FileLock> LockRawLog(const std::string& dir);
 
 // One segment being written: created as `.open`, records appended, then sealed (renamed to
 // `.seg`, after which it is never written again). Appended bytes are visible to a reader of
-// the file once Append returns, and durable once an fdatasync of the file (through any
-// descriptor, see SyncPool) or Seal() returned. Not thread-safe; one owner.
+// the file once Append returns and durable after Sync(). Not thread-safe; one owner.
 class ActiveSegment {
  public:
   // When a new file becomes durable: kOnCreate syncs it (file and directory entry) before Create
@@ -57,6 +56,13 @@ class ActiveSegment {
   // On failure the file is cut back to its size before the call, so no partial frame stays;
   // when even that fails the segment is damaged() and must not be appended to again.
   Status AppendFramed(std::string_view frames);
+  Status Sync();
+  // A second descriptor of the file (owned by the caller), so that another thread can sync it
+  // while this one keeps appending: an fdatasync through either makes the same bytes durable.
+  Result<int> DuplicateDescriptor() const;
+  // Cuts the file back to `size` bytes (a frame boundary at or above the header, at most
+  // size()), dropping frames whose sync failed. Sets damaged() when the cut fails.
+  Status TruncateTo(uint64_t size);
   // Syncs, makes the file read-only and renames it to its sealed name, then syncs the
   // directory. When the sync or the rename fails the segment stays open and unsealed; once the
   // rename succeeded it is sealed() even if the directory sync then fails (the error says the

@@ -33,6 +33,7 @@ std::string WriteSegment(const std::string& dir, uint64_t number,
   std::string frames;
   for (const auto& r : records) FrameRecord(r, &frames);
   EXPECT_TRUE(seg->AppendFramed(frames).ok());
+  EXPECT_TRUE(seg->Sync().ok());
   if (seal) {
     EXPECT_TRUE(seg->Seal().ok());
   }
@@ -151,6 +152,30 @@ TEST(Segment, ViewFrameTellsWholeIncompleteAndInvalid) {
   flipped.back() ^= 1;
   EXPECT_EQ(ViewFrame(flipped, 0).kind, FrameView::Kind::kInvalid);
   EXPECT_EQ(ViewFrame(std::string(12, '\0'), 0).kind, FrameView::Kind::kInvalid);  // length 0
+}
+
+TEST(Segment, TruncateToDropsTrailingFrames) {
+  TempDir tmp;
+  auto seg = ActiveSegment::Create(tmp.path(), 1);
+  ASSERT_TRUE(seg.ok());
+  std::string frames;
+  FrameRecord("kept", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  const uint64_t kept = seg->size();
+  frames.clear();
+  FrameRecord("dropped", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  EXPECT_EQ(seg->TruncateTo(seg->size() + 1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(seg->TruncateTo(3).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(seg->TruncateTo(kept).ok());
+  EXPECT_EQ(seg->size(), kept);
+  EXPECT_FALSE(seg->damaged());
+  frames.clear();
+  FrameRecord("after", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  ASSERT_TRUE(seg->Seal().ok());
+  EXPECT_TRUE(seg->sealed());
+  EXPECT_EQ(ReadAll(SegmentPath(tmp.path(), 1, true)), (std::vector<std::string>{"kept", "after"}));
 }
 
 }  // namespace
