@@ -138,10 +138,11 @@ Status ForEachSealedRecord(const std::string& path, const RecordFn& fn) {
 }
 
 // The active segment while the collector may be appending to it: whole frames only. A frame
-// whose header or body runs past the end of the bytes read is the record being written (or a
-// tail torn by a crash, which recovery cuts off) and ends the segment quietly; a frame that is
-// all there but fails its checks is damage, as in a sealed segment. kNotFound when the file
-// is gone (sealed or removed since it was listed).
+// whose header or body runs past the end of the bytes read, or that only zeros follow, is the
+// record being written, the zero-filled space ahead of the records, or a tail torn by a crash
+// (which recovery cuts off), and ends the segment quietly; a frame that fails its checks with
+// records after it is damage, as in a sealed segment. kNotFound when the file is gone (sealed or
+// removed since it was listed).
 Status ForEachActiveRecord(const std::string& path, const RecordFn& fn) {
   FOOTFALL_ASSIGN_OR_RETURN(const std::string file, ReadWholeFile(path));
   const std::string_view data = file;
@@ -153,6 +154,7 @@ Status ForEachActiveRecord(const std::string& path, const RecordFn& fn) {
       case rawlog::FrameView::Kind::kIncomplete:
         return Status::Ok();
       case rawlog::FrameView::Kind::kInvalid:
+        if (rawlog::NotWrittenYet(data, pos)) return Status::Ok();
         return Corruption(path + ": damaged record at offset " + std::to_string(pos) + " of " +
                           std::to_string(data.size()) + " bytes");
       case rawlog::FrameView::Kind::kWhole:

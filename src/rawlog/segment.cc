@@ -32,17 +32,24 @@ std::string HeaderBytes() {
   return h;
 }
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
+// Writes `data` at `offset`; `written` (when given) counts the bytes that made it, also on error.
+Status WriteAllAt(int fd, std::string_view data, uint64_t offset, const std::string& path,
+                  uint64_t* written = nullptr) {
   while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
+    const ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("write to " + path);
     }
     data.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+    if (written != nullptr) *written += static_cast<uint64_t>(n);
   }
   return Status::Ok();
 }
+
+// How far ahead of its records an active segment that is synced often is filled with zeros.
+constexpr uint64_t kPreallocateStep = 1 << 20;
 
 // Length of the valid frame at `pos`, or 0 when the bytes there are not a whole, intact frame.
 uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
@@ -92,6 +99,14 @@ FrameView ViewFrame(std::string_view data, uint64_t pos) {
   v.kind = FrameView::Kind::kWhole;
   v.body = body;
   return v;
+}
+
+bool NotWrittenYet(std::string_view data, uint64_t pos) {
+  const FrameView v = ViewFrame(data, pos);
+  const uint64_t extent = pos + std::max<uint64_t>(v.size, kRecordHeaderSize);
+  uint64_t end = data.size();
+  while (end > extent && data[end - 1] == '\0') --end;
+  return end <= extent;
 }
 
 std::string SegmentPath(const std::string& dir, uint64_t number, bool sealed) {
@@ -174,7 +189,8 @@ ActiveSegment::ActiveSegment(std::string dir, uint64_t number, int fd)
       path_(Join(dir_, SegmentFileName(number, false))),
       number_(number),
       fd_(fd),
-      size_(kSegmentHeaderSize) {}
+      size_(kSegmentHeaderSize),
+      allocated_(kSegmentHeaderSize) {}
 
 ActiveSegment::ActiveSegment(ActiveSegment&& other) noexcept
     : dir_(std::move(other.dir_)),
@@ -182,6 +198,8 @@ ActiveSegment::ActiveSegment(ActiveSegment&& other) noexcept
       number_(other.number_),
       fd_(other.fd_),
       size_(other.size_),
+      allocated_(other.allocated_),
+      preallocate_(other.preallocate_),
       sealed_(other.sealed_),
       damaged_(other.damaged_) {
   other.fd_ = -1;
@@ -195,6 +213,8 @@ ActiveSegment& ActiveSegment::operator=(ActiveSegment&& other) noexcept {
     number_ = other.number_;
     fd_ = other.fd_;
     size_ = other.size_;
+    allocated_ = other.allocated_;
+    preallocate_ = other.preallocate_;
     sealed_ = other.sealed_;
     damaged_ = other.damaged_;
     other.fd_ = -1;
@@ -212,12 +232,14 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
                                             WhenDurable durable) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string path = Join(dir, SegmentFileName(number, false));
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create segment " + path);
   ActiveSegment seg(dir, number, fd);
-  Status s = WriteAll(fd, HeaderBytes(), path);
+  Status s = WriteAllAt(fd, HeaderBytes(), 0, path);
   // The header and the directory entry must be durable before any record is acknowledged.
   if (durable == WhenDurable::kOnCreate) {
+    seg.preallocate_ = true;
+    if (s.ok()) seg.Preallocate(kSegmentHeaderSize);
     if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
     if (s.ok()) s = SyncDirectory(dir);
   }
@@ -230,19 +252,37 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
   return seg;
 }
 
+void ActiveSegment::Preallocate(uint64_t need) {
+  if (!preallocate_ || need <= allocated_) return;
+  static const std::string* const zeros = new std::string(kPreallocateStep, '\0');
+  const uint64_t target = (need / kPreallocateStep + 1) * kPreallocateStep;
+  while (allocated_ < target) {
+    const uint64_t n = std::min<uint64_t>(zeros->size(), target - allocated_);
+    // Best effort: on a full disk the records are appended as they come (the append then
+    // fails on its own if they do not fit either).
+    if (!WriteAllAt(fd_, std::string_view(*zeros).substr(0, n), allocated_, path_, &allocated_)
+             .ok()) {
+      return;
+    }
+  }
+}
+
 Status ActiveSegment::AppendFramed(std::string_view frames) {
   if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
   if (damaged_) return FailedPrecondition("segment " + path_ + " is damaged");
-  Status s = WriteAll(fd_, frames, path_);
+  Preallocate(size_ + frames.size());
+  Status s = WriteAllAt(fd_, frames, size_, path_);
   if (!s.ok()) {
     // Leave no partial frame behind: the next append must start on a frame boundary.
     if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
       damaged_ = true;
       return ErrnoError("cannot undo a failed append to " + path_);
     }
+    allocated_ = size_;
     return s;
   }
   size_ += frames.size();
+  allocated_ = std::max(allocated_, size_);
   return Status::Ok();
 }
 
@@ -269,12 +309,20 @@ Status ActiveSegment::TruncateTo(uint64_t size) {
     return ErrnoError("cannot truncate " + path_);
   }
   size_ = size;
+  allocated_ = size;
   return Status::Ok();
 }
 
 Status ActiveSegment::Seal() {
   const std::string to = Join(dir_, SegmentFileName(number_, true));
   if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  // A sealed segment ends with its last record: the zeros ahead of it go.
+  if (allocated_ > size_) {
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      return ErrnoError("cannot cut the unused space off " + path_);
+    }
+    allocated_ = size_;
+  }
   if (::fsync(fd_) != 0) return ErrnoError("fsync " + path_);
   ::chmod(path_.c_str(), 0444);  // sealed segments are read-only forever
   if (::rename(path_.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + path_);
@@ -356,7 +404,10 @@ Result<uint64_t> TruncateTornTail(const std::string& path) {
   if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
     return ErrnoError("cannot truncate torn tail of " + path);
   }
-  return static_cast<uint64_t>(data.size() - keep);
+  // Zeros at the end are space filled ahead of the records, not part of a torn one.
+  uint64_t end = data.size();
+  while (end > keep && data[end - 1] == '\0') --end;
+  return static_cast<uint64_t>(end - keep);
 }
 
 }  // namespace footfall::rawlog

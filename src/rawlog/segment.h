@@ -43,6 +43,12 @@ class ActiveSegment {
   // When a new file becomes durable: kOnCreate syncs it (file and directory entry) before Create
   // returns, as a writer that acknowledges records needs; kAtSeal leaves all of it to Seal, for
   // a writer that acknowledges nothing before sealing (`footfall gen`).
+  //
+  // A kOnCreate segment, which is synced after every batch, is also filled with zeros ahead of
+  // its records, 1 MiB at a time: a sync then writes over blocks the file already has and need
+  // not update its size too, which on the benchmark machine's disk makes it a third shorter
+  // (BENCHMARKS.md). The zeros are cut off when the segment is sealed; until then a reader of the
+  // `.open` file sees them after the last record (docs/formats/rawlog.md).
   enum class WhenDurable { kOnCreate, kAtSeal };
   // Creates the file with its header. On failure the partly made file is removed, so the same
   // number can be created again.
@@ -82,7 +88,11 @@ class ActiveSegment {
   std::string path_;
   uint64_t number_ = 0;
   int fd_ = -1;
-  uint64_t size_ = 0;
+  void Preallocate(uint64_t need);  // zeros up to past `need`, when preallocate_
+
+  uint64_t size_ = 0;       // header and records
+  uint64_t allocated_ = 0;  // the file's size: size_ and the zeros after it
+  bool preallocate_ = false;
   bool sealed_ = false;
   bool damaged_ = false;
 };
@@ -105,6 +115,11 @@ struct FrameView {
   std::string_view body;  // kWhole only
 };
 FrameView ViewFrame(std::string_view data, uint64_t pos);
+
+// In an `.open` segment, whether the frame at `pos` (one ViewFrame() does not call whole) is
+// still being written rather than damaged: nothing but zeros follows its extent, so it is the
+// zero-filled space ahead of the records, or a frame whose bytes are not all copied in yet.
+bool NotWrittenYet(std::string_view data, uint64_t pos);
 
 // Checks a segment file header (the first kSegmentHeaderSize bytes of `data`); kCorruption
 // naming `path` when it is not a footfall raw-log segment of a known version.
@@ -145,8 +160,10 @@ class SegmentReader {
 Status SealRecovered(const std::string& dir, uint64_t number);
 
 // Scans an active segment left by a crash and truncates it after its last whole record.
-// Returns the number of bytes cut off (0 for a clean file). A file too short to hold a header
-// is cut to zero length.
+// Returns the number of bytes of torn records cut off (0 for a clean file), not counting zeros
+// at the end: the space filled ahead of the records is cut without being counted (as are the
+// zero bytes a torn record happens to end with). A file too short to hold a header is cut to
+// zero length.
 Result<uint64_t> TruncateTornTail(const std::string& path);
 
 }  // namespace footfall::rawlog

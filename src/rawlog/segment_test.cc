@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "base/files.h"
 #include "base/temp_dir.h"
 #include "rawlog/format.h"
 
@@ -95,18 +96,59 @@ TEST(Segment, TruncatesEveryTornTail) {
   TempDir tmp;
   const std::string path = WriteSegment(tmp.path(), 1, {"alpha", "beta", "gamma"}, false);
   std::ifstream in(path, std::ios::binary);
-  const std::string full((std::istreambuf_iterator<char>(in)), {});
+  std::string full((std::istreambuf_iterator<char>(in)), {});
   const uint64_t two_records = kSegmentHeaderSize + 2 * kRecordHeaderSize + 5 + 4;
+  const uint64_t three_records = two_records + kRecordHeaderSize + 5;
+  // The zeros filled in ahead of the records are cut, and not counted as torn.
+  ASSERT_GT(full.size(), three_records);
+  EXPECT_EQ(full.find_first_not_of('\0', three_records), std::string::npos);
+  EXPECT_EQ(*TruncateTornTail(path), 0u);
+  EXPECT_EQ(ReadAll(path), (std::vector<std::string>{"alpha", "beta", "gamma"}));
+  full.resize(three_records);
   // Every cut inside the third frame recovers exactly the first two records.
   for (uint64_t cut = two_records + 1; cut < full.size(); ++cut) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << full.substr(0, cut);
     auto removed = TruncateTornTail(path);
     ASSERT_TRUE(removed.ok());
-    EXPECT_EQ(*removed, cut - two_records);
+    // Zeros the torn bytes end with are not told apart from the space filled ahead of them.
+    const std::string torn = full.substr(two_records, cut - two_records);
+    EXPECT_EQ(*removed, torn.find_last_not_of('\0') + 1);
     EXPECT_EQ(ReadAll(path), (std::vector<std::string>{"alpha", "beta"}));
   }
   std::ofstream(path, std::ios::binary | std::ios::trunc) << full;
   EXPECT_EQ(*TruncateTornTail(path), 0u);
+  // A torn record and zeros after it: only the torn bytes count.
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      << full.substr(0, two_records + 6) << std::string(1000, '\0');
+  EXPECT_EQ(*TruncateTornTail(path), 6u);
+  EXPECT_EQ(ReadAll(path), (std::vector<std::string>{"alpha", "beta"}));
+}
+
+TEST(Segment, FillsZerosAheadOfTheRecordsUntilSealed) {
+  TempDir tmp;
+  auto seg = ActiveSegment::Create(tmp.path(), 1);
+  ASSERT_TRUE(seg.ok());
+  std::string frames;
+  FrameRecord("kept", &frames);
+  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(seg->path().c_str(), &st), 0);
+  EXPECT_GT(static_cast<uint64_t>(st.st_size), seg->size());
+  // A reader of the `.open` file: the zeros after the last record are not written yet, and so
+  // is a frame whose body is not all copied in; a damaged frame with records after it is not.
+  const std::string data = ReadWholeFile(seg->path()).value();
+  EXPECT_TRUE(NotWrittenYet(data, seg->size()));
+  std::string copying = data;
+  copying.replace(seg->size(), frames.size() - 2, frames.substr(0, frames.size() - 2));
+  EXPECT_TRUE(NotWrittenYet(copying, seg->size()));
+  std::string damaged = data.substr(0, seg->size()) + frames;
+  damaged[kSegmentHeaderSize + kRecordHeaderSize] ^= 1;
+  EXPECT_FALSE(NotWrittenYet(damaged, kSegmentHeaderSize));
+  ASSERT_TRUE(seg->Seal().ok());
+  const std::string sealed = SegmentPath(tmp.path(), 1, true);
+  ASSERT_EQ(::stat(sealed.c_str(), &st), 0);
+  EXPECT_EQ(static_cast<uint64_t>(st.st_size), seg->size());
+  EXPECT_EQ(ReadAll(sealed), std::vector<std::string>{"kept"});
 }
 
 TEST(Segment, DirLockIsExclusive) {

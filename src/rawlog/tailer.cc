@@ -194,6 +194,11 @@ Status Tailer::CheckOffset() {
       if (buf_len_ < kRecordHeaderSize) break;
     }
     const uint32_t len = DecodeFixed32(buf_.data() + (at - buf_offset_));
+    if (len == 0 && !sealed_) {
+      // The zeros an active segment is filled with ahead of its records.
+      return InvalidArgument(path + ": offset " + std::to_string(pos_.offset) +
+                             " is past the last record, at offset " + std::to_string(at));
+    }
     if (len == 0 || len > kMaxRecordSize) {
       return Corruption(path + ": damaged record length at offset " + std::to_string(at) +
                         ", before offset " + std::to_string(pos_.offset));

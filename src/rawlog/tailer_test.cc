@@ -270,9 +270,10 @@ TEST(Tailer, WithTheWriterReturnsOnlyAcknowledgedRecords) {
     // the writer cuts them back out).
     std::string frame;
     FrameRecord("never-acknowledged", &frame);
-    const int fd = ::open(SegmentPath(tmp.path(), 1, false).c_str(), O_WRONLY | O_APPEND);
+    const int fd = ::open(SegmentPath(tmp.path(), 1, false).c_str(), O_WRONLY);
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, frame.data(), frame.size()), static_cast<ssize_t>(frame.size()));
+    const auto end = static_cast<off_t>((*w)->AcknowledgedEnd().offset);
+    ASSERT_EQ(::pwrite(fd, frame.data(), frame.size(), end), static_cast<ssize_t>(frame.size()));
     ::close(fd);
   }
   TailerOptions bounded;
