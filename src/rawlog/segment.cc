@@ -101,12 +101,21 @@ FrameView ViewFrame(std::string_view data, uint64_t pos) {
   return v;
 }
 
+namespace {
+
+// Where the zeros `data` ends with begin, but not before `from`.
+uint64_t EndBeforeZeros(std::string_view data, uint64_t from) {
+  uint64_t end = data.size();
+  while (end > from && data[end - 1] == '\0') --end;
+  return end;
+}
+
+}  // namespace
+
 bool NotWrittenYet(std::string_view data, uint64_t pos) {
   const FrameView v = ViewFrame(data, pos);
   const uint64_t extent = pos + std::max<uint64_t>(v.size, kRecordHeaderSize);
-  uint64_t end = data.size();
-  while (end > extent && data[end - 1] == '\0') --end;
-  return end <= extent;
+  return EndBeforeZeros(data, extent) <= extent;
 }
 
 std::string SegmentPath(const std::string& dir, uint64_t number, bool sealed) {
@@ -405,9 +414,7 @@ Result<uint64_t> TruncateTornTail(const std::string& path) {
     return ErrnoError("cannot truncate torn tail of " + path);
   }
   // Zeros at the end are space filled ahead of the records, not part of a torn one.
-  uint64_t end = data.size();
-  while (end > keep && data[end - 1] == '\0') --end;
-  return static_cast<uint64_t>(end - keep);
+  return EndBeforeZeros(data, keep) - keep;
 }
 
 }  // namespace footfall::rawlog
