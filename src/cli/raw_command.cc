@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "base/base64.h"
-#include "base/files.h"
 #include "base/json_writer.h"
 #include "base/time.h"
 #include "cli/commands.h"
@@ -137,33 +136,65 @@ Status ForEachSealedRecord(const std::string& path, const RecordFn& fn) {
   }
 }
 
+// Reads `fd` from offset `at` to its end into `data`, which keeps its first `at` bytes.
+Status ReadFrom(int fd, uint64_t at, const std::string& path, std::string* data) {
+  data->resize(at);
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(data->size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError("read " + path);
+    if (n == 0) return Status::Ok();
+    data->append(buf, static_cast<size_t>(n));
+  }
+}
+
 // The active segment while the collector may be appending to it: whole frames only. A frame
 // whose header or body runs past the end of the bytes read, or that only zeros follow, is the
 // record being written, the zero-filled space ahead of the records, or a tail torn by a crash
-// (which recovery cuts off), and ends the segment quietly; a frame that fails its checks with
-// records after it is damage, as in a sealed segment. kNotFound when the file is gone (sealed or
-// removed since it was listed).
+// (which recovery cuts off), and ends the segment quietly. A frame that fails its checks with
+// records after it is read again first: the collector writes over zeros the file already has, so
+// one read can see a batch's later bytes and not its earlier ones. When the fresh read shows
+// the same, it is damage, as in a sealed segment (writes go in order of offset: the bytes after
+// the frame were there, so the frame was whole before the fresh read began). kNotFound when the
+// file is gone (sealed or removed since it was listed).
 Status ForEachActiveRecord(const std::string& path, const RecordFn& fn) {
-  FOOTFALL_ASSIGN_OR_RETURN(const std::string file, ReadWholeFile(path));
-  const std::string_view data = file;
-  if (data.size() < rawlog::kSegmentHeaderSize) return Status::Ok();  // header being written
-  FOOTFALL_RETURN_IF_ERROR(rawlog::CheckSegmentHeader(data, path));
-  for (uint64_t pos = rawlog::kSegmentHeaderSize; pos < data.size();) {
-    const rawlog::FrameView frame = rawlog::ViewFrame(data, pos);
-    switch (frame.kind) {
-      case rawlog::FrameView::Kind::kIncomplete:
-        return Status::Ok();
-      case rawlog::FrameView::Kind::kInvalid:
-        if (rawlog::NotWrittenYet(data, pos)) return Status::Ok();
-        return Corruption(path + ": damaged record at offset " + std::to_string(pos) + " of " +
-                          std::to_string(data.size()) + " bytes");
-      case rawlog::FrameView::Kind::kWhole:
-        FOOTFALL_RETURN_IF_ERROR(fn(pos, frame.body));
-        pos += frame.size;
-        break;
-    }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound(path + ": no such file");
+    return ErrnoError("cannot open " + path);
   }
-  return Status::Ok();
+  const auto walk = [&]() -> Status {
+    std::string file;
+    FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, 0, path, &file));
+    if (file.size() < rawlog::kSegmentHeaderSize) return Status::Ok();  // header being written
+    FOOTFALL_RETURN_IF_ERROR(rawlog::CheckSegmentHeader(file, path));
+    uint64_t read_again_at = 0;
+    for (uint64_t pos = rawlog::kSegmentHeaderSize; pos < file.size();) {
+      const rawlog::FrameView frame = rawlog::ViewFrame(file, pos);
+      switch (frame.kind) {
+        case rawlog::FrameView::Kind::kIncomplete:
+          return Status::Ok();
+        case rawlog::FrameView::Kind::kInvalid:
+          if (rawlog::NotWrittenYet(file, pos)) return Status::Ok();
+          if (read_again_at != pos) {
+            read_again_at = pos;
+            FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, pos, path, &file));
+            break;
+          }
+          return Corruption(path + ": damaged record at offset " + std::to_string(pos) + " of " +
+                            std::to_string(file.size()) + " bytes");
+        case rawlog::FrameView::Kind::kWhole:
+          FOOTFALL_RETURN_IF_ERROR(fn(pos, frame.body));
+          pos += frame.size;
+          break;
+      }
+    }
+    return Status::Ok();
+  };
+  Status s = walk();
+  ::close(fd);
+  return s;
 }
 
 // Buffered standard output: records are written in large blocks.
