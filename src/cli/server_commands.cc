@@ -95,6 +95,7 @@ Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, se
   http::ServerOptions options;
   options.host = config.ui_host;
   options.port = config.ui_port;
+  options.blocking_handlers = true;  // API queries run on the I/O threads
   // /api/ is the JSON API; every other path is the dashboard embedded in this binary.
   return http::Server::Start(options, [api](http::Request&& req, http::Responder respond) {
     if (req.path.starts_with("/api/")) {

@@ -32,18 +32,21 @@
 #include "base/time.h"
 #include "http/date.h"
 
-// Threading model: one io_context run by N threads, and one strand per connection. Responders
-// are called from foreign threads (the raw-log writer's), so every connection needs an executor
-// to post its response back to; a strand is exactly that, and with a single io_context any idle
-// thread picks up any connection's work, so one slow handler or a burst on one connection does
-// not stall the others. An io_context per thread would save the strand's lock but pin each
-// connection to one thread; with requests dominated by fsync latency that lock is noise.
+// Threading model: by default one event loop (an io_context run by one thread) per I/O thread,
+// as nginx runs one worker per core. The acceptor lives on the first loop and hands each new
+// connection to the next loop in turn; a connection stays on its loop, so its state needs no
+// lock, and a Responder called from another thread (the raw-log writer's) posts the response to
+// that loop. With ServerOptions::blocking_handlers the threads share one io_context and each
+// connection gets a strand of it, so a handler that blocks holds up only its own connection.
+// The shared loop costs more: its threads hand completions to each other through a mutex and a
+// condition variable, a futex call per request or more, and the collector answered 5-14 % fewer
+// requests per second with it (BENCHMARKS.md).
 //
-// Lifetime: connections (Session) hold the shared Core, which owns the io_context, so sockets
+// Lifetime: connections (Session) hold the shared Core, which owns the loops, so sockets
 // are always destroyed before it — even a connection kept alive after Stop() only by a
 // Responder that some handler still holds. After Stop() no work is posted to the io_context
 // (Core::stopped, checked under Core::mu), so nothing is queued that would keep a Session and
-// therefore the Core alive in a cycle.
+// therefore the Core alive in a cycle. Each loop is kept running (keep_running) until Stop().
 
 namespace footfall::http {
 namespace {
@@ -221,16 +224,34 @@ struct Core : std::enable_shared_from_this<Core> {
   Core(ServerOptions o, Handler h, int threads)
       : options(std::move(o)),
         handler(std::move(h)),
-        ioc(threads),
-        acceptor(asio::make_strand(ioc)),
-        accept_retry(acceptor.get_executor()) {}
+        loops(MakeLoops(options.blocking_handlers ? 1 : threads, threads)),
+        acceptor(asio::make_strand(*loops[0])),
+        accept_retry(acceptor.get_executor()) {
+    for (auto& loop : loops) keep_running.emplace_back(loop->get_executor());
+  }
+
+  static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int loops, int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    for (int i = 0; i < loops; ++i) {
+      made.push_back(std::make_unique<asio::io_context>(threads / loops));
+    }
+    return made;
+  }
+
+  // Where the next connection runs: a strand of the shared loop, or the next loop in turn.
+  asio::any_io_executor NextConnectionExecutor() {
+    if (options.blocking_handlers) return asio::make_strand(*loops[0]);
+    return loops[next_loop++ % loops.size()]->get_executor();
+  }
 
   // Constant after construction.
   const ServerOptions options;
   const Handler handler;
 
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   // Used only on the acceptor's strand.
+  size_t next_loop = 0;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;
   bool accept_failing = false;
@@ -243,7 +264,7 @@ struct Core : std::enable_shared_from_this<Core> {
 
 // One accepted connection. Owned by shared_ptrs held by its pending asynchronous operations and,
 // while its request is with the handler, by that request's Responder; it dies when the last of
-// them finishes. All members are used only on the connection's strand (executor_), except
+// them finishes. All members are used only on the connection's loop (executor_), except
 // PostResponse() and Shutdown(), which any thread may call.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -279,7 +300,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(executor_, [self = shared_from_this()] { self->CloseNow(); });
   }
 
-  // Hands a response back to the connection's strand; dropped once the server is stopping.
+  // Hands a response back to the connection's loop; dropped once the server is stopping.
   void PostResponse(Response response) {
     std::lock_guard<std::mutex> lock(core_->mu);
     if (core_->stopped) return;
@@ -598,7 +619,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const uint64_t id_;
 
   tcp::socket socket_;
-  const asio::any_io_executor executor_;  // the connection's strand
+  const asio::any_io_executor executor_;  // the connection's loop
   asio::steady_timer timer_;
   const std::chrono::seconds timer_tick_;
   uint64_t timer_generation_ = 0;
@@ -657,7 +678,7 @@ void OnAccept(Core* core, error_code ec, tcp::socket socket) {
 
 void Accept(Core* core) {
   core->acceptor.async_accept(
-      asio::make_strand(core->ioc),
+      core->NextConnectionExecutor(),
       [core](error_code ec, tcp::socket socket) { OnAccept(core, ec, std::move(socket)); });
 }
 
@@ -713,7 +734,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   if (!ec) {
     endpoint = tcp::endpoint(address, o.port);
   } else {
-    tcp::resolver resolver(core->ioc);
+    tcp::resolver resolver(*core->loops[0]);
     const auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
     if (ec || results.empty()) {
       return InvalidArgument("cannot resolve " + where + ": " +
@@ -744,7 +765,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   asio::post(acceptor.get_executor(), [c = core.get()] { Accept(c); });
   impl->threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
-    impl->threads.emplace_back(RunIoThread, &core->ioc);
+    impl->threads.emplace_back(RunIoThread,
+                               core->loops[static_cast<size_t>(i) % core->loops.size()].get());
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -792,13 +814,16 @@ void Server::Stop() {
 
   // With the acceptor and every socket closed and nothing new posted, the io_context runs out
   // of work and run() returns in every thread.
+  for (auto& guard : core->keep_running) guard.reset();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
   // A handler queued after the threads ran out of work (a late Responder, a completion racing
   // the shutdown) would keep its connection — and through it the Core and this io_context —
   // alive forever. Run what is left once, here: every socket is closed, so each finishes.
-  core->ioc.restart();
-  core->ioc.poll();
+  for (auto& loop : core->loops) {
+    loop->restart();
+    loop->poll();
+  }
 }
 
 }  // namespace footfall::http

@@ -12,9 +12,13 @@
 namespace footfall::http {
 
 struct ServerOptions {
-  std::string host = "0.0.0.0";     // an address, or a name resolved once at Start()
-  uint16_t port = 8080;             // 0 picks a free port; read it back with Server::port()
-  int threads = 0;                  // I/O threads; 0 = hardware concurrency
+  std::string host = "0.0.0.0";  // an address, or a name resolved once at Start()
+  uint16_t port = 8080;          // 0 picks a free port; read it back with Server::port()
+  int threads = 0;               // I/O threads; 0 = hardware concurrency
+  // false: one event loop per I/O thread, each connection on one of them (the fastest; a handler
+  // that blocks holds up the other connections of its loop). true: the threads share one loop
+  // and any idle thread serves any connection, for handlers that block (database queries).
+  bool blocking_handlers = false;
   size_t max_request_line = 20480;  // longer: 400, connection closed, handler not called
   size_t max_header_bytes = 40960;  // header fields longer than this: 431, connection closed
   // Bodies longer than this still reach the handler, with Request::body_over_soft_limit set

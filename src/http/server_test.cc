@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -195,6 +197,77 @@ TEST(ServerTest, ResponderCalledLaterFromAnotherThread) {
   EXPECT_EQ(r->status, 202);
   EXPECT_EQ(r->body, "late");
   ASSERT_NE(r->Header("X-Late"), nullptr);
+}
+
+TEST(ServerTest, ConnectionsAreSpreadOverTheLoops) {
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  auto server = StartOrDie([&](Request&&, const Responder& respond) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      threads.insert(std::this_thread::get_id());
+    }
+    respond(Response{200, "text/plain", {}, "ok"});
+  });
+  ASSERT_NE(server, nullptr);
+  std::vector<TestClient> clients;
+  for (int i = 0; i < 4; ++i) clients.push_back(ConnectOrDie(server->port()));
+  for (TestClient& client : clients) {
+    ASSERT_TRUE(client.Send(MakeRequest("GET", "/")).ok());
+    auto r = client.ReadResponse();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(threads.size(), 2u);  // TestOptions() runs two I/O threads
+}
+
+// With blocking_handlers, a handler that blocks its thread leaves every other connection served
+// (on its own loop, the connections that share the blocked thread's loop would wait).
+TEST(ServerTest, ABlockingHandlerHoldsUpOnlyItsOwnConnection) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool blocked = false, release = false;
+  ServerOptions options = TestOptions();
+  options.blocking_handlers = true;
+  auto server = StartOrDie(
+      [&](Request&& req, const Responder& respond) {
+        if (req.path == "/slow") {
+          std::unique_lock<std::mutex> lock(mu);
+          blocked = true;
+          cv.notify_all();
+          cv.wait(lock, [&] { return release; });
+        }
+        respond(Response{200, "text/plain", {}, req.path});
+      },
+      options);
+  ASSERT_NE(server, nullptr);
+  const std::function<void()> unblock = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  };
+  // Unblocks the handler before the server stops, however the test ends.
+  struct OnExit {
+    const std::function<void()>& run;
+    ~OnExit() { run(); }
+  } on_exit{unblock};
+  TestClient slow = ConnectOrDie(server->port());
+  ASSERT_TRUE(slow.Send(MakeRequest("GET", "/slow")).ok());
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return blocked; }));
+  }
+  for (int i = 0; i < 4; ++i) {
+    TestClient fast = ConnectOrDie(server->port());
+    ASSERT_TRUE(fast.Send(MakeRequest("GET", "/fast")).ok());
+    auto r = fast.ReadResponse();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->body, "/fast");
+  }
+  unblock();
+  auto r = slow.ReadResponse();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "/slow");
 }
 
 TEST(ServerTest, DroppedResponderAnswers500) {
