@@ -40,6 +40,10 @@ constexpr std::string_view kRobots = "User-agent: *\nDisallow: /\n";
 constexpr std::array<std::string_view, 5> kKeptHeaders = {"Origin", "X-Forwarded-For", "X-Real-Ip",
                                                           "Accept-Language", "SP-Anonymous"};
 
+// Headers of the answer to a stored request: CORS (3), Set-Cookie, and Cache-Control or
+// Location. Reserved at once rather than grown one by one.
+constexpr size_t kMaxStoredResponseHeaders = 5;
+
 // Status codes the collector answers with; anything else is counted in a last bucket.
 constexpr std::array<int, 6> kStatuses = {200, 302, 400, 404, 405, 503};
 constexpr int kStatusSlots = static_cast<int>(kStatuses.size()) + 1;
@@ -321,14 +325,18 @@ void Collector::Handle(Request&& req, Responder respond) {
   }
 
   Response ok;
+  ok.headers.reserve(kMaxStoredResponseHeaders);
   AddCorsHeaders(req, &ok);
   if (set_cookie) {
-    std::string cookie = options_.cookie_name + "=" + network_userid + "; Expires=" +
-                         http::FormatHttpDate(received / kMicrosPerSecond +
-                                              int64_t{options_.cookie_max_age_days} * 86400) +
-                         "; Path=/";
-    if (!options_.cookie_domain.empty()) cookie += "; Domain=" + options_.cookie_domain;
-    cookie += "; SameSite=None; Secure; HttpOnly";
+    std::string cookie;
+    cookie.reserve(128 + options_.cookie_name.size() + network_userid.size() +
+                   options_.cookie_domain.size());
+    cookie.append(options_.cookie_name).append("=").append(network_userid).append("; Expires=");
+    http::AppendHttpDate(
+        received / kMicrosPerSecond + int64_t{options_.cookie_max_age_days} * 86400, &cookie);
+    cookie.append("; Path=/");
+    if (!options_.cookie_domain.empty()) cookie.append("; Domain=").append(options_.cookie_domain);
+    cookie.append("; SameSite=None; Secure; HttpOnly");
     ok.headers.emplace_back("Set-Cookie", std::move(cookie));
   }
   switch (route) {
@@ -373,20 +381,21 @@ void Collector::Handle(Request&& req, Responder respond) {
       first = Trim(std::string_view(*forwarded).substr(0, forwarded->find(',')));
     p.ip = first.empty() ? std::move(req.peer_ip) : std::string(first);
   }
-  for (const auto& [name, value] : req.headers) {
+  // The request's header values are not needed past this loop: moved, not copied.
+  for (auto& [name, value] : req.headers) {
     if (EqualsIgnoreCase(name, "Content-Type")) {
-      if (p.content_type.empty()) p.content_type = value;
+      if (p.content_type.empty()) p.content_type = std::move(value);
     } else if (EqualsIgnoreCase(name, "User-Agent")) {
-      if (p.user_agent.empty()) p.user_agent = value;
+      if (p.user_agent.empty()) p.user_agent = std::move(value);
     } else if (EqualsIgnoreCase(name, "Referer")) {
-      if (p.referer.empty()) p.referer = value;
+      if (p.referer.empty()) p.referer = std::move(value);
     } else if (EqualsIgnoreCase(name, "Host")) {
       if (p.hostname.empty()) p.hostname = HostWithoutPort(value);
     } else {
       for (const std::string_view kept : kKeptHeaders) {
         if (!EqualsIgnoreCase(name, kept)) continue;
         if (anonymous && (kept == "X-Forwarded-For" || kept == "X-Real-Ip")) break;
-        p.headers.emplace_back(std::string(kept), value);
+        p.headers.emplace_back(std::string(kept), std::move(value));
         break;
       }
     }

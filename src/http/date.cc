@@ -1,8 +1,10 @@
 #include "http/date.h"
 
+#include <cstring>
+
 namespace footfall::http {
 
-std::string FormatHttpDate(int64_t unix_seconds) {
+void AppendHttpDate(int64_t unix_seconds, std::string* dest) {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -25,20 +27,27 @@ std::string FormatHttpDate(int64_t unix_seconds) {
   const int64_t month = mp < 10 ? mp + 3 : mp - 9;
   const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
 
-  std::string out = "Thu, 01 Jan 1970 00:00:00 GMT";
-  auto put2 = [&out](size_t pos, int64_t v) {
+  const size_t at = dest->size();
+  dest->append("Thu, 01 Jan 1970 00:00:00 GMT");
+  char* out = dest->data() + at;
+  auto put2 = [out](size_t pos, int64_t v) {
     out[pos] = static_cast<char>('0' + v / 10);
     out[pos + 1] = static_cast<char>('0' + v % 10);
   };
-  out.replace(0, 3, kDays[weekday]);
+  std::memcpy(out, kDays[weekday], 3);
   put2(5, day);
-  out.replace(8, 3, kMonths[month - 1]);
+  std::memcpy(out + 8, kMonths[month - 1], 3);
   const int64_t y = year < 0 ? 0 : (year > 9999 ? 9999 : year);
   put2(12, y / 100);
   put2(14, y % 100);
   put2(17, secs / 3600);
   put2(20, secs / 60 % 60);
   put2(23, secs % 60);
+}
+
+std::string FormatHttpDate(int64_t unix_seconds) {
+  std::string out;
+  AppendHttpDate(unix_seconds, &out);
   return out;
 }
 

@@ -8,5 +8,7 @@ namespace footfall::http {
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" for `unix_seconds` (UTC); always 29 characters.
 std::string FormatHttpDate(int64_t unix_seconds);
+// The same, appended to `dest`.
+void AppendHttpDate(int64_t unix_seconds, std::string* dest);
 
 }  // namespace footfall::http

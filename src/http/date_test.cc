@@ -15,5 +15,11 @@ TEST(FormatHttpDateTest, LeapDay) {
   EXPECT_EQ(FormatHttpDate(1709251199), "Thu, 29 Feb 2024 23:59:59 GMT");
 }
 
+TEST(FormatHttpDateTest, AppendKeepsWhatWasThere) {
+  std::string cookie = "sp=x; Expires=";
+  AppendHttpDate(784111777, &cookie);
+  EXPECT_EQ(cookie, "sp=x; Expires=Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
 }  // namespace
 }  // namespace footfall::http

@@ -1,18 +1,27 @@
 #include "rawlog/payload.h"
 
+#include <array>
+
 #include "base/bytes.h"
 #include "rawlog/format.h"
 
 namespace footfall::rawlog {
+namespace {
+
+// The string fields of a payload (const or not), in their order in a record.
+template <class Payload>
+auto StringFields(Payload& p) {
+  return std::array{&p.ip,       &p.method,         &p.path,       &p.query,
+                    &p.body,     &p.content_type,   &p.user_agent, &p.referer,
+                    &p.hostname, &p.network_userid, &p.collector};
+}
+
+}  // namespace
 
 void EncodePayload(const CollectorPayload& p, std::string* out) {
   out->push_back(static_cast<char>(kPayloadVersion));
   PutFixed64(out, static_cast<uint64_t>(p.timestamp));
-  for (const std::string* s :
-       {&p.ip, &p.method, &p.path, &p.query, &p.body, &p.content_type, &p.user_agent, &p.referer,
-        &p.hostname, &p.network_userid, &p.collector}) {
-    PutLengthPrefixed(out, *s);
-  }
+  for (const std::string* s : StringFields(p)) PutLengthPrefixed(out, *s);
   PutVarint64(out, p.headers.size());
   for (const auto& [name, value] : p.headers) {
     PutLengthPrefixed(out, name);
@@ -21,8 +30,13 @@ void EncodePayload(const CollectorPayload& p, std::string* out) {
 }
 
 std::string EncodePayload(const CollectorPayload& p) {
+  // Exactly enough, so that the record is allocated once: a varint takes at most 10 bytes.
+  constexpr size_t kVarint = 10;
+  size_t size = 1 + 8 + kVarint;
+  for (const std::string* s : StringFields(p)) size += kVarint + s->size();
+  for (const auto& [name, value] : p.headers) size += 2 * kVarint + name.size() + value.size();
   std::string out;
-  out.reserve(64 + p.query.size() + p.body.size() + p.user_agent.size() + p.referer.size());
+  out.reserve(size);
   EncodePayload(p, &out);
   return out;
 }
@@ -38,8 +52,7 @@ Result<CollectorPayload> DecodePayload(std::string_view record) {
   const auto ts = r.Fixed64();
   if (!ts) return Corruption("collector payload ends inside its timestamp");
   p.timestamp = static_cast<Micros>(*ts);
-  for (std::string* s : {&p.ip, &p.method, &p.path, &p.query, &p.body, &p.content_type,
-                         &p.user_agent, &p.referer, &p.hostname, &p.network_userid, &p.collector}) {
+  for (std::string* s : StringFields(p)) {
     const auto v = r.LengthPrefixed();
     if (!v) return Corruption("collector payload ends inside a field");
     s->assign(*v);
