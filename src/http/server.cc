@@ -35,18 +35,19 @@
 // Threading model: by default one event loop (an io_context run by one thread) per I/O thread,
 // as nginx runs one worker per core. The acceptor lives on the first loop and hands each new
 // connection to the next loop in turn; a connection stays on its loop, so its state needs no
-// lock, and a Responder called from another thread (the raw-log writer's) posts the response to
-// that loop. With ServerOptions::blocking_handlers the threads share one io_context and each
-// connection gets a strand of it, so a handler that blocks holds up only its own connection.
+// lock, and a Responder called from another thread (the raw-log writer's) hands the response to
+// that loop's Inbox. With ServerOptions::blocking_handlers the threads share one io_context and
+// each connection gets a strand of it, so a handler that blocks holds up only its own connection.
 // The shared loop costs more: its threads hand completions to each other through a mutex and a
 // condition variable, a futex call per request or more, and the collector answered 5-14 % fewer
 // requests per second with it (BENCHMARKS.md).
 //
 // Lifetime: connections (Session) hold the shared Core, which owns the loops, so sockets
 // are always destroyed before it — even a connection kept alive after Stop() only by a
-// Responder that some handler still holds. After Stop() no work is posted to the io_context
-// (Core::stopped, checked under Core::mu), so nothing is queued that would keep a Session and
-// therefore the Core alive in a cycle. Each loop is kept running (keep_running) until Stop().
+// Responder that some handler still holds. After Stop() no response is posted to a loop (the
+// inboxes are closed; on strands, Core::stopped is checked under Core::mu), so nothing is queued
+// that would keep a Session and therefore the Core alive in a cycle. Each loop is kept running
+// (keep_running) until Stop().
 
 namespace footfall::http {
 namespace {
@@ -219,36 +220,70 @@ class Session;
 // are at most about 40 KB, most far smaller); 10,000 idle connections cost 80 MiB.
 constexpr size_t kReadBufferBytes = 8192;
 
+class Session;
+
+// Responses handed to one loop by other threads. The raw-log writer answers a whole group commit
+// at once: the first response of such a burst posts one drain to the loop and the others only
+// join the list, so a burst costs one post (one allocation, one wake-up of the loop) rather than
+// one per response.
+class Inbox {
+ public:
+  explicit Inbox(asio::io_context& loop) : loop_(loop) {}
+  Inbox(const Inbox&) = delete;
+  Inbox& operator=(const Inbox&) = delete;
+
+  // Any thread. Dropped once Close()d.
+  void Push(std::shared_ptr<Session> session, Response response);
+  // Drops what waits and refuses what comes (the server is stopping), so that no connection is
+  // kept alive by a list that is never drained.
+  void Close();
+
+ private:
+  using Waiting = std::vector<std::pair<std::shared_ptr<Session>, Response>>;
+  void Drain();  // on the loop
+
+  asio::io_context& loop_;
+  std::mutex mu_;
+  bool closed_ = false;  // guarded by mu_
+  Waiting waiting_;      // guarded by mu_
+  Waiting draining_;     // used only on the loop
+};
+
+// One event loop: an io_context and the inbox of responses posted to it.
+struct Loop {
+  Loop(int concurrency_hint) : context(concurrency_hint), inbox(context) {}
+  asio::io_context context;
+  Inbox inbox;
+};
+
 // State shared by the Server and its connections; see "Lifetime" above.
 struct Core : std::enable_shared_from_this<Core> {
   Core(ServerOptions o, Handler h, int threads)
       : options(std::move(o)),
         handler(std::move(h)),
         loops(MakeLoops(options.blocking_handlers ? 1 : threads, threads)),
-        acceptor(asio::make_strand(*loops[0])),
+        acceptor(asio::make_strand(loops[0]->context)),
         accept_retry(acceptor.get_executor()) {
-    for (auto& loop : loops) keep_running.emplace_back(loop->get_executor());
+    for (auto& loop : loops) keep_running.emplace_back(loop->context.get_executor());
   }
 
-  static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int loops, int threads) {
-    std::vector<std::unique_ptr<asio::io_context>> made;
-    for (int i = 0; i < loops; ++i) {
-      made.push_back(std::make_unique<asio::io_context>(threads / loops));
-    }
+  static std::vector<std::unique_ptr<Loop>> MakeLoops(int loops, int threads) {
+    std::vector<std::unique_ptr<Loop>> made;
+    for (int i = 0; i < loops; ++i) made.push_back(std::make_unique<Loop>(threads / loops));
     return made;
   }
 
-  // Where the next connection runs: a strand of the shared loop, or the next loop in turn.
-  asio::any_io_executor NextConnectionExecutor() {
-    if (options.blocking_handlers) return asio::make_strand(*loops[0]);
-    return loops[next_loop++ % loops.size()]->get_executor();
+  // The loop of the next connection, in turn; null with blocking_handlers (each connection then
+  // gets a strand of the one shared loop).
+  Loop* NextLoop() {
+    return options.blocking_handlers ? nullptr : loops[next_loop++ % loops.size()].get();
   }
 
   // Constant after construction.
   const ServerOptions options;
   const Handler handler;
 
-  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<std::unique_ptr<Loop>> loops;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   // Used only on the acceptor's strand.
   size_t next_loop = 0;
@@ -268,10 +303,12 @@ struct Core : std::enable_shared_from_this<Core> {
 // PostResponse() and Shutdown(), which any thread may call.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<Core> core, tcp::socket socket, uint64_t id)
+  // `inbox`: the inbox of the connection's loop, or null when it runs on a strand.
+  Session(std::shared_ptr<Core> core, tcp::socket socket, uint64_t id, Inbox* inbox)
       : core_(std::move(core)),
         options_(core_->options),
         id_(id),
+        inbox_(inbox),
         socket_(std::move(socket)),
         executor_(socket_.get_executor()),
         timer_(executor_),
@@ -302,6 +339,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Hands a response back to the connection's loop; dropped once the server is stopping.
   void PostResponse(Response response) {
+    if (inbox_ != nullptr) return inbox_->Push(shared_from_this(), std::move(response));
     std::lock_guard<std::mutex> lock(core_->mu);
     if (core_->stopped) return;
     asio::post(executor_, [self = shared_from_this(), r = std::move(response)]() mutable {
@@ -422,6 +460,8 @@ class Session : public std::enable_shared_from_this<Session> {
       LogError(kComponent, std::string("request handler threw: ") + e.what());
     }
   }
+
+  friend class Inbox;
 
   void OnResponse(Response response) {
     if (phase_ != Phase::kHandling) return;  // closed meanwhile
@@ -617,6 +657,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::shared_ptr<Core> core_;
   const ServerOptions& options_;
   const uint64_t id_;
+  Inbox* const inbox_;
 
   tcp::socket socket_;
   const asio::any_io_executor executor_;  // the connection's loop
@@ -642,10 +683,33 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t drained_ = 0;
 };
 
+void Inbox::Push(std::shared_ptr<Session> session, Response response) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  waiting_.emplace_back(std::move(session), std::move(response));
+  if (waiting_.size() == 1) asio::post(loop_, [this] { Drain(); });
+}
+
+void Inbox::Close() {
+  Waiting dropped;  // destroyed outside mu_: the last reference to a Session runs ~Session
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  dropped.swap(waiting_);
+}
+
+void Inbox::Drain() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    draining_.swap(waiting_);
+  }
+  for (auto& [session, response] : draining_) session->OnResponse(std::move(response));
+  draining_.clear();
+}
+
 // Runs on the acceptor's strand, so session ids need no lock.
-void StartSession(Core* core, tcp::socket socket) {
+void StartSession(Core* core, Loop* loop, tcp::socket socket) {
   auto session = std::make_shared<Session>(core->shared_from_this(), std::move(socket),
-                                           ++core->last_session_id);
+                                           ++core->last_session_id, loop ? &loop->inbox : nullptr);
   {
     std::lock_guard<std::mutex> lock(core->mu);
     // A refused connection is closed as `session` goes out of scope, unanswered.
@@ -657,7 +721,7 @@ void StartSession(Core* core, tcp::socket socket) {
 
 void Accept(Core* core);
 
-void OnAccept(Core* core, error_code ec, tcp::socket socket) {
+void OnAccept(Core* core, Loop* loop, error_code ec, tcp::socket socket) {
   if (!core->acceptor.is_open()) return;
   if (ec) {
     // Usually EMFILE/ENFILE: back off instead of spinning, and say so once per streak.
@@ -672,14 +736,18 @@ void OnAccept(Core* core, error_code ec, tcp::socket socket) {
     return;
   }
   core->accept_failing = false;
-  StartSession(core, std::move(socket));
+  StartSession(core, loop, std::move(socket));
   Accept(core);
 }
 
 void Accept(Core* core) {
-  core->acceptor.async_accept(
-      core->NextConnectionExecutor(),
-      [core](error_code ec, tcp::socket socket) { OnAccept(core, ec, std::move(socket)); });
+  Loop* loop = core->NextLoop();
+  const asio::any_io_executor executor =
+      loop ? asio::any_io_executor(loop->context.get_executor())
+           : asio::any_io_executor(asio::make_strand(core->loops[0]->context));
+  core->acceptor.async_accept(executor, [core, loop](error_code ec, tcp::socket socket) {
+    OnAccept(core, loop, ec, std::move(socket));
+  });
 }
 
 // The exception boundary of the Asio layer: an exception escaping a completion handler is
@@ -734,7 +802,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   if (!ec) {
     endpoint = tcp::endpoint(address, o.port);
   } else {
-    tcp::resolver resolver(*core->loops[0]);
+    tcp::resolver resolver(core->loops[0]->context);
     const auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
     if (ec || results.empty()) {
       return InvalidArgument("cannot resolve " + where + ": " +
@@ -766,7 +834,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   impl->threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
     impl->threads.emplace_back(RunIoThread,
-                               core->loops[static_cast<size_t>(i) % core->loops.size()].get());
+                               &core->loops[static_cast<size_t>(i) % core->loops.size()]->context);
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -809,6 +877,7 @@ void Server::Stop() {
     core->acceptor.close(ignored);
     core->accept_retry.cancel();
   });
+  for (auto& loop : core->loops) loop->inbox.Close();
   for (const auto& session : open) session->Shutdown();
   open.clear();  // outside core->mu: the last reference runs ~Session, which takes it
 
@@ -821,8 +890,8 @@ void Server::Stop() {
   // the shutdown) would keep its connection — and through it the Core and this io_context —
   // alive forever. Run what is left once, here: every socket is closed, so each finishes.
   for (auto& loop : core->loops) {
-    loop->restart();
-    loop->poll();
+    loop->context.restart();
+    loop->context.poll();
   }
 }
 

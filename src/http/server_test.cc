@@ -199,6 +199,40 @@ TEST(ServerTest, ResponderCalledLaterFromAnotherThread) {
   ASSERT_NE(r->Header("X-Late"), nullptr);
 }
 
+// A burst of answers from one foreign thread (as the raw-log writer answers a group commit)
+// reaches each connection with its own response.
+TEST(ServerTest, ABurstOfLateResponsesReachesEachConnection) {
+  constexpr int kClients = 8;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<std::string, Responder>> parked;
+  auto server = StartOrDie([&](Request&& req, Responder respond) {
+    std::lock_guard<std::mutex> lock(mu);
+    parked.emplace_back(req.path, std::move(respond));
+    cv.notify_all();
+  });
+  ASSERT_NE(server, nullptr);
+  std::vector<TestClient> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(ConnectOrDie(server->port()));
+    ASSERT_TRUE(clients.back().Send(MakeRequest("GET", "/c" + std::to_string(i))).ok());
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10),
+                            [&] { return parked.size() == static_cast<size_t>(kClients); }));
+  }
+  std::thread writer([&] {
+    for (auto& [path, respond] : parked) respond(Response{200, "text/plain", {}, path});
+  });
+  writer.join();
+  for (int i = 0; i < kClients; ++i) {
+    auto r = clients[static_cast<size_t>(i)].ReadResponse();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->body, "/c" + std::to_string(i));
+  }
+}
+
 TEST(ServerTest, ConnectionsAreSpreadOverTheLoops) {
   std::mutex mu;
   std::set<std::thread::id> threads;
