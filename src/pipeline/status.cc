@@ -19,7 +19,12 @@ Result<DataStatus> ReadDataStatus(const std::string& data_dir) {
       s.last_sealed_segment = seg.number;
     } else {
       ++s.active_segments;
-      s.active_bytes += seg.size;
+      // Without the zeros the collector fills an active segment with ahead of its records.
+      auto written = rawlog::WrittenBytes(seg.path);
+      if (!written.ok() && written.status().code() != StatusCode::kNotFound) {
+        return written.status();
+      }
+      s.active_bytes += written.ok() ? *written : 0;
     }
   }
   if (auto store = serving::ReadOnlyStore::OpenCurrent(data_dir + "/serving"); store.ok()) {

@@ -118,6 +118,45 @@ bool NotWrittenYet(std::string_view data, uint64_t pos) {
   return EndBeforeZeros(data, extent) <= extent;
 }
 
+Result<uint64_t> WrittenBytes(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound(path + ": no such file");
+    return ErrnoError("cannot open " + path);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Status s = ErrnoError("cannot stat " + path);
+    ::close(fd);
+    return s;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  // Follow the record lengths from the header (a record's own bytes may end in zeros, so the
+  // file cannot be read from its end): a length of 0, or one that runs past the file, ends it.
+  uint64_t at = std::min<uint64_t>(kSegmentHeaderSize, size);
+  std::string window(64 << 10, '\0');
+  uint64_t window_at = 0, window_len = 0;
+  while (at + kRecordHeaderSize <= size) {
+    if (at < window_at || at + kRecordHeaderSize > window_at + window_len) {
+      const ssize_t n = ::pread(fd, window.data(), window.size(), static_cast<off_t>(at));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        Status s = ErrnoError("read " + path);
+        ::close(fd);
+        return s;
+      }
+      window_at = at;
+      window_len = static_cast<uint64_t>(n);
+      if (window_len < kRecordHeaderSize) break;  // cut meanwhile (a seal cuts the zeros)
+    }
+    const uint32_t len = DecodeFixed32(window.data() + (at - window_at));
+    if (len == 0 || len > kMaxRecordSize || at + kRecordHeaderSize + len > size) break;
+    at += kRecordHeaderSize + len;
+  }
+  ::close(fd);
+  return at;
+}
+
 std::string SegmentPath(const std::string& dir, uint64_t number, bool sealed) {
   return Join(dir, SegmentFileName(number, sealed));
 }

@@ -17,7 +17,9 @@ struct SegmentInfo {
   uint64_t number = 0;
   std::string path;
   bool sealed = false;
-  uint64_t size = 0;  // bytes on disk
+  // Bytes on disk. For an `.open` segment of the collector this includes the zeros it is filled
+  // with ahead of its records; WrittenBytes() leaves them out.
+  uint64_t size = 0;
 };
 
 // "000000000042.seg" (sealed) or "000000000042.open" (active).
@@ -120,6 +122,13 @@ FrameView ViewFrame(std::string_view data, uint64_t pos);
 // still being written rather than damaged: nothing but zeros follows its extent, so it is the
 // zero-filled space ahead of the records, or a frame whose bytes are not all copied in yet.
 bool NotWrittenYet(std::string_view data, uint64_t pos);
+
+// The bytes of the segment file at `path` up to the end of its records, found by following
+// their lengths from the header: without the zeros an `.open` segment is filled with ahead of
+// them; the file size for an intact sealed segment. A record still being copied in counts once
+// its length is there. kNotFound when there is no such file (an `.open` one sealed since it
+// was listed).
+Result<uint64_t> WrittenBytes(const std::string& path);
 
 // Checks a segment file header (the first kSegmentHeaderSize bytes of `data`); kCorruption
 // naming `path` when it is not a footfall raw-log segment of a known version.

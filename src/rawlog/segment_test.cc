@@ -133,7 +133,17 @@ TEST(Segment, FillsZerosAheadOfTheRecordsUntilSealed) {
   ASSERT_TRUE(seg->AppendFramed(frames).ok());
   struct stat st {};
   ASSERT_EQ(::stat(seg->path().c_str(), &st), 0);
-  EXPECT_GT(static_cast<uint64_t>(st.st_size), seg->size());
+  EXPECT_GT(static_cast<uint64_t>(st.st_size), seg->size() + (64 << 10));
+  EXPECT_EQ(*WrittenBytes(seg->path()), seg->size());
+  // A record's own trailing zeros are its bytes, not the space ahead.
+  std::string ends_in_zeros;
+  FrameRecord(std::string("z\0\0", 3), &ends_in_zeros);
+  {
+    auto other = ActiveSegment::Create(tmp.path(), 2);
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(other->AppendFramed(frames + ends_in_zeros).ok());
+    EXPECT_EQ(*WrittenBytes(other->path()), other->size());
+  }
   // A reader of the `.open` file: the zeros after the last record are not written yet, and so
   // is a frame whose body is not all copied in; a damaged frame with records after it is not.
   const std::string data = ReadWholeFile(seg->path()).value();
@@ -148,6 +158,8 @@ TEST(Segment, FillsZerosAheadOfTheRecordsUntilSealed) {
   const std::string sealed = SegmentPath(tmp.path(), 1, true);
   ASSERT_EQ(::stat(sealed.c_str(), &st), 0);
   EXPECT_EQ(static_cast<uint64_t>(st.st_size), seg->size());
+  EXPECT_EQ(*WrittenBytes(sealed), seg->size());
+  EXPECT_EQ(WrittenBytes(seg->path()).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(ReadAll(sealed), std::vector<std::string>{"kept"});
 }
 

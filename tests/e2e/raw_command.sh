@@ -152,6 +152,11 @@ echo "ok: $reads reads of the active segment while it grew (last saw $last recor
 stored=$(curl -sf "$COLLECTOR_URL/metrics" | sed -n 's/^footfall_collector_stored_total \([0-9]*\)$/\1/p')
 expect_eq "records with --include-active = records the collector stored" "$stored" \
   "$("$FOOTFALL" raw --data "$WORK/live" --include-active | wc -l)"
+# The active segment's bytes in `footfall status` leave out the zeros it is filled with ahead.
+active=$(curl -sf "$COLLECTOR_URL/metrics" | sed -n 's/^footfall_rawlog_active_bytes \([0-9]*\)$/\1/p')
+expect_eq "status: active bytes = the collector's" "$active" \
+  "$("$FOOTFALL" status --data "$WORK/live" --format json --no-live |
+    node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).raw.active_bytes))')"
 stop_server "$COLLECTOR_PID"
 expect_eq "records once sealed" "$stored" "$("$FOOTFALL" raw --data "$WORK/live" | wc -l)"
 echo "PASS"
