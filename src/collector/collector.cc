@@ -305,9 +305,14 @@ void Collector::Handle(Request&& req, Responder respond) {
       break;
   }
 
-  // A request to store. Settle identity first: it shapes both the payload and the answer.
+  // A request to store, copied into this thread's payload, whose strings keep their capacity
+  // from one request to the next (as the server's request does): storing a request allocates
+  // the record itself and not each of its fields.
+  thread_local rawlog::CollectorPayload p;
+  p.timestamp = received;
+  // Settle identity first: it shapes both the payload and the answer.
   const bool anonymous = req.Header("SP-Anonymous") != nullptr;
-  std::string network_userid;
+  std::string& network_userid = p.network_userid;
   bool set_cookie = false;
   if (anonymous) {
     network_userid = kAnonymousUserId;
@@ -315,10 +320,10 @@ void Collector::Handle(Request&& req, Responder respond) {
     set_cookie = true;
     std::optional<std::string> nuid = QueryParam(req.query, "nuid");
     if (nuid && IsCookieValue(*nuid)) {
-      network_userid = std::move(*nuid);
+      network_userid = *nuid;
     } else if (auto cookie = CookieValue(req, options_.cookie_name);
                cookie && IsCookieValue(*cookie)) {
-      network_userid = std::string(*cookie);
+      network_userid.assign(*cookie);
     } else {
       network_userid = NewNetworkUserId();
     }
@@ -371,47 +376,56 @@ void Collector::Handle(Request&& req, Responder respond) {
       break;
   }
 
-  rawlog::CollectorPayload p;
-  p.timestamp = received;
+  p.ip.clear();
   if (!anonymous) {
     const std::string* forwarded =
         options_.trust_forwarded_for ? req.Header("X-Forwarded-For") : nullptr;
     std::string_view first;
     if (forwarded != nullptr)
       first = Trim(std::string_view(*forwarded).substr(0, forwarded->find(',')));
-    p.ip = first.empty() ? std::move(req.peer_ip) : std::string(first);
+    p.ip.assign(first.empty() ? std::string_view(req.peer_ip) : first);
   }
-  // The request's header values are not needed past this loop: moved, not copied.
-  for (auto& [name, value] : req.headers) {
+  p.content_type.clear();
+  p.user_agent.clear();
+  p.referer.clear();
+  p.hostname.clear();
+  size_t kept_headers = 0;
+  const auto keep = [&](std::string_view name, std::string_view value) {
+    if (kept_headers == p.headers.size()) p.headers.emplace_back();
+    p.headers[kept_headers].first.assign(name);
+    p.headers[kept_headers].second.assign(value);
+    ++kept_headers;
+  };
+  for (const auto& [name, value] : req.headers) {
     if (EqualsIgnoreCase(name, "Content-Type")) {
-      if (p.content_type.empty()) p.content_type = std::move(value);
+      if (p.content_type.empty()) p.content_type.assign(value);
     } else if (EqualsIgnoreCase(name, "User-Agent")) {
-      if (p.user_agent.empty()) p.user_agent = std::move(value);
+      if (p.user_agent.empty()) p.user_agent.assign(value);
     } else if (EqualsIgnoreCase(name, "Referer")) {
-      if (p.referer.empty()) p.referer = std::move(value);
+      if (p.referer.empty()) p.referer.assign(value);
     } else if (EqualsIgnoreCase(name, "Host")) {
       if (p.hostname.empty()) p.hostname = HostWithoutPort(value);
     } else {
       for (const std::string_view kept : kKeptHeaders) {
         if (!EqualsIgnoreCase(name, kept)) continue;
         if (anonymous && (kept == "X-Forwarded-For" || kept == "X-Real-Ip")) break;
-        p.headers.emplace_back(std::string(kept), std::move(value));
+        keep(kept, value);
         break;
       }
     }
   }
-  if (req.body_over_soft_limit || req.body.size() > options_.max_stored_body) {
-    p.headers.emplace_back(std::string(rawlog::kSizeViolationHeader),
-                           std::to_string(req.body.size()));
-    if (req.body.size() > options_.max_stored_body) req.body.resize(options_.max_stored_body);
+  std::string_view body = req.body;
+  if (req.body_over_soft_limit || body.size() > options_.max_stored_body) {
+    keep(rawlog::kSizeViolationHeader, std::to_string(body.size()));
+    body = body.substr(0, options_.max_stored_body);
     metrics_->size_violations.fetch_add(1, std::memory_order_relaxed);
   }
-  p.method = std::move(req.method);
-  p.path = std::move(req.path);
-  p.query = std::move(req.query);
-  p.body = std::move(req.body);
-  p.network_userid = std::move(network_userid);
-  p.collector = options_.collector_name;
+  p.headers.resize(kept_headers);
+  p.method.assign(req.method);
+  p.path.assign(req.path);
+  p.query.assign(req.query);
+  p.body.assign(body);
+  p.collector.assign(options_.collector_name);
 
   metrics_->appends_in_flight.fetch_add(1, std::memory_order_relaxed);
   // Runs on the appender's thread (the raw-log writer's): it only posts the answer.

@@ -13,7 +13,9 @@ namespace footfall::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// One parsed HTTP request, moved into the handler.
+// One parsed HTTP request. The handler gets the connection's own Request by rvalue reference:
+// what it moves out is its to keep; what it leaves is reused for the connection's next request
+// once the handler returns, so that its strings' capacity serves again.
 struct Request {
   std::string method;  // as sent: "GET", "POST", "HEAD", "OPTIONS", ...
   std::string target;  // raw request target, "/i?e=pv&..."
@@ -45,7 +47,8 @@ struct Response {
 using Responder = std::function<void(Response)>;
 
 // Runs on a server I/O thread for each complete request and must not block: work that waits
-// (disk, network) finishes elsewhere and calls the Responder from there.
+// (disk, network) finishes elsewhere and calls the Responder from there. The Request is valid
+// until the handler returns; move out of it whatever is needed later.
 using Handler = std::function<void(Request&&, Responder)>;
 
 // ASCII case-insensitive equality, for header names and tokens.

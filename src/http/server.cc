@@ -67,7 +67,9 @@ constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kDrainChunk = size_t{16} * 1024;
 
 // Parses one request straight into a Request, with no intermediate Beast field container.
-// Not reusable: a Session builds a fresh one (in place, no allocation) for every request.
+// Not reusable: a Session builds a fresh one (in place, no allocation) for every request. The
+// Request is: every field is set anew, into the strings (and header pairs) the previous request
+// left, so that their capacity serves again.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
   RequestParser(Request* request, const ServerOptions& options)
@@ -78,6 +80,8 @@ class RequestParser final : public bhttp::basic_parser<true> {
         hard_body_limit_(options.hard_body_limit) {
     header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     body_limit(static_cast<std::uint64_t>(options.hard_body_limit));
+    request_->body.clear();
+    request_->body_over_soft_limit = false;
   }
 
   bool saw_request_line() const { return saw_request_line_; }
@@ -122,11 +126,13 @@ class RequestParser final : public bhttp::basic_parser<true> {
         EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
       expects_continue_ = true;
     }
-    request_->headers.emplace_back(std::string(name_string.data(), name_string.size()),
-                                   std::string(value.data(), value.size()));
+    if (headers_ == request_->headers.size()) request_->headers.emplace_back();
+    request_->headers[headers_].first.assign(name_string.data(), name_string.size());
+    request_->headers[headers_].second.assign(value.data(), value.size());
+    ++headers_;
   }
 
-  void on_header_impl(error_code&) override {}
+  void on_header_impl(error_code&) override { request_->headers.resize(headers_); }
 
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override {
@@ -161,6 +167,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
   const size_t soft_body_limit_;
   const size_t hard_body_limit_;
   size_t header_bytes_ = 0;
+  size_t headers_ = 0;  // fields set so far
   bool saw_request_line_ = false;
   bool request_line_too_long_ = false;
   bool expects_continue_ = false;
@@ -448,13 +455,11 @@ class Session : public std::enable_shared_from_this<Session> {
     head_request_ = req_.method == "HEAD";
     version_ = req_.version;
     parser_.reset();
-    Request request = std::move(req_);
-    req_ = Request();
 
     auto pending = std::make_shared<PendingResponse>(shared_from_this());
     Responder respond = [pending](Response r) { pending->Answer(std::move(r)); };
     try {
-      core_->handler(std::move(request), std::move(respond));
+      core_->handler(std::move(req_), std::move(respond));
     } catch (const std::exception& e) {
       // The Responder, if the handler dropped it unanswered, answers 500 as it is destroyed.
       LogError(kComponent, std::string("request handler threw: ") + e.what());

@@ -134,6 +134,39 @@ TEST(ServerTest, RequestFieldsReachTheHandler) {
   EXPECT_EQ(seen->Header("Missing"), nullptr);
 }
 
+// A connection's Request is reused from one request to the next: nothing of the first may show
+// in the second, whether the handler moved it out or left it.
+TEST(ServerTest, EachRequestOnAConnectionSeesOnlyItsOwnFields) {
+  for (const bool handler_moves : {false, true}) {
+    std::vector<Request> seen;
+    auto server = StartOrDie([&](Request&& req, const Responder& respond) {
+      seen.push_back(handler_moves ? std::move(req) : req);  // one connection: one thread
+      respond(Response{});
+    });
+    ASSERT_NE(server, nullptr);
+    TestClient client = ConnectOrDie(server->port());
+    ASSERT_TRUE(client
+                    .Send(MakeRequest("POST", "/first?a=1", "X-One: 1\r\nX-Two: 2\r\n",
+                                      std::string(1500, 'b')))
+                    .ok());
+    ASSERT_TRUE(client.ReadResponse().ok());
+    ASSERT_TRUE(client.Send(MakeRequest("GET", "/second")).ok());
+    ASSERT_TRUE(client.ReadResponse().ok());
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_TRUE(seen[0].body_over_soft_limit);  // TestOptions(): soft limit 1000
+    const Request& second = seen[1];
+    EXPECT_EQ(second.method, "GET");
+    EXPECT_EQ(second.target, "/second");
+    EXPECT_EQ(second.path, "/second");
+    EXPECT_EQ(second.query, "");
+    EXPECT_EQ(second.body, "");
+    EXPECT_FALSE(second.body_over_soft_limit);
+    EXPECT_EQ(second.peer_ip, "127.0.0.1");
+    ASSERT_EQ(second.headers.size(), 1u) << "handler moves: " << handler_moves;
+    EXPECT_EQ(second.headers[0].first, "Host");
+  }
+}
+
 TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   std::atomic<int> calls{0};
   auto server = StartOrDie(EchoHandler{&calls});
