@@ -1,5 +1,10 @@
 #include "http/server.h"
 
+// Each I/O thread keeps this many freed blocks of Asio's operations for reuse (Asio's default
+// is 2); a request needs more live at once (its read, its write, its timer, the inbox drain),
+// and with 2 the read and write operations were allocated anew for every request.
+#define BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE 8
+
 #include <algorithm>
 #include <array>
 #include <atomic>
