@@ -232,6 +232,18 @@ class Session;
 // are at most about 40 KB, most far smaller); 10,000 idle connections cost 80 MiB.
 constexpr size_t kReadBufferBytes = 8192;
 
+// The most a connection's Request keeps allocated between requests (its strings' capacity):
+// enough for typical tracker requests; what an unusually large one took is given back, so that
+// 10,000 idle connections cannot each hold on to a large body.
+constexpr size_t kMaxRetainedRequestBytes = 16 * 1024;
+
+size_t RetainedBytes(const Request& r) {
+  size_t n = r.method.capacity() + r.target.capacity() + r.path.capacity() + r.query.capacity() +
+             r.body.capacity() + r.peer_ip.capacity();
+  for (const auto& [name, value] : r.headers) n += name.capacity() + value.capacity();
+  return n;
+}
+
 class Session;
 
 // Responses handed to one loop by other threads. The raw-log writer answers a whole group commit
@@ -468,6 +480,11 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (const std::exception& e) {
       // The Responder, if the handler dropped it unanswered, answers 500 as it is destroyed.
       LogError(kComponent, std::string("request handler threw: ") + e.what());
+    }
+    if (RetainedBytes(req_) > kMaxRetainedRequestBytes) {
+      // Moving out takes the buffers (assigning an empty string would keep them).
+      const Request released = std::move(req_);
+      req_ = Request();
     }
   }
 

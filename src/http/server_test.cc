@@ -167,6 +167,29 @@ TEST(ServerTest, EachRequestOnAConnectionSeesOnlyItsOwnFields) {
   }
 }
 
+// The reused Request does not keep what an unusually large request took.
+TEST(ServerTest, ALargeRequestsMemoryIsNotKeptForTheNext) {
+  ServerOptions options = TestOptions();
+  options.soft_body_limit = 200000;
+  options.hard_body_limit = 200000;
+  std::vector<size_t> capacities;
+  auto server = StartOrDie(
+      [&](Request&& req, const Responder& respond) {
+        capacities.push_back(req.body.capacity());  // one connection: one thread
+        respond(Response{});
+      },
+      options);
+  ASSERT_NE(server, nullptr);
+  TestClient client = ConnectOrDie(server->port());
+  ASSERT_TRUE(client.Send(MakeRequest("POST", "/big", "", std::string(100000, 'b'))).ok());
+  ASSERT_TRUE(client.ReadResponse().ok());
+  ASSERT_TRUE(client.Send(MakeRequest("GET", "/small")).ok());
+  ASSERT_TRUE(client.ReadResponse().ok());
+  ASSERT_EQ(capacities.size(), 2u);
+  EXPECT_GE(capacities[0], 100000u);
+  EXPECT_LT(capacities[1], 16384u);
+}
+
 TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   std::atomic<int> calls{0};
   auto server = StartOrDie(EchoHandler{&calls});
