@@ -307,7 +307,8 @@ void Collector::Handle(Request&& req, Responder respond) {
 
   // A request to store, copied into this thread's payload, whose strings keep their capacity
   // from one request to the next (as the server's request does): storing a request allocates
-  // the record itself and not each of its fields.
+  // the record itself and not each of its fields. (What it keeps is bounded by one stored body
+  // per I/O thread.)
   thread_local rawlog::CollectorPayload p;
   p.timestamp = received;
   // Settle identity first: it shapes both the payload and the answer.

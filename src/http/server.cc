@@ -73,8 +73,8 @@ constexpr size_t kDrainChunk = size_t{16} * 1024;
 
 // Parses one request straight into a Request, with no intermediate Beast field container.
 // Not reusable: a Session builds a fresh one (in place, no allocation) for every request. The
-// Request is: every field is set anew, into the strings (and header pairs) the previous request
-// left, so that their capacity serves again.
+// Request it fills is the connection's own, reused: every field is set anew, into the strings
+// (and header pairs) the previous request left, so that their capacity serves again.
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
   RequestParser(Request* request, const ServerOptions& options)
@@ -244,8 +244,6 @@ size_t RetainedBytes(const Request& r) {
   return n;
 }
 
-class Session;
-
 // Responses handed to one loop by other threads. The raw-log writer answers a whole group commit
 // at once: the first response of such a burst posts one drain to the loop and the others only
 // join the list, so a burst costs one post (one allocation, one wake-up of the loop) rather than
@@ -275,7 +273,7 @@ class Inbox {
 
 // One event loop: an io_context and the inbox of responses posted to it.
 struct Loop {
-  Loop(int concurrency_hint) : context(concurrency_hint), inbox(context) {}
+  explicit Loop(int concurrency_hint) : context(concurrency_hint), inbox(context) {}
   asio::io_context context;
   Inbox inbox;
 };
