@@ -16,7 +16,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
@@ -36,6 +35,7 @@
 #include "base/thread.h"
 #include "base/time.h"
 #include "http/date.h"
+#include "http/request_parser.h"
 
 // Threading model: by default one event loop (an io_context run by one thread) per I/O thread,
 // as nginx runs one worker per core. The acceptor lives on the first loop and hands each new
@@ -70,113 +70,6 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // reads the answer instead of a reset caused by unread request bytes.
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kDrainChunk = size_t{16} * 1024;
-
-// Parses one request straight into a Request, with no intermediate Beast field container.
-// Not reusable: a Session builds a fresh one (in place, no allocation) for every request. The
-// Request it fills is the connection's own, reused: every field is set anew, into the strings
-// (and header pairs) the previous request left, so that their capacity serves again.
-class RequestParser final : public bhttp::basic_parser<true> {
- public:
-  RequestParser(Request* request, const ServerOptions& options)
-      : request_(request),
-        max_request_line_(options.max_request_line),
-        max_header_bytes_(options.max_header_bytes),
-        soft_body_limit_(options.soft_body_limit),
-        hard_body_limit_(options.hard_body_limit) {
-    header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    body_limit(static_cast<std::uint64_t>(options.hard_body_limit));
-    request_->body.clear();
-    request_->body_over_soft_limit = false;
-  }
-
-  bool saw_request_line() const { return saw_request_line_; }
-  bool request_line_too_long() const { return request_line_too_long_; }
-  bool expects_continue() const { return expects_continue_; }
-
- private:
-  void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
-                       int version, error_code& ec) override {
-    saw_request_line_ = true;
-    // method SP target SP "HTTP/1.1" CRLF
-    if (method.size() + target.size() + 11 > max_request_line_) {
-      request_line_too_long_ = true;
-      ec = bhttp::error::bad_target;
-      return;
-    }
-    request_->method.assign(method.data(), method.size());
-    request_->target.assign(target.data(), target.size());
-    const std::string_view t = request_->target;
-    const size_t q = t.find('?');
-    request_->path.assign(t.substr(0, q));
-    request_->query.assign(q == std::string_view::npos ? std::string_view() : t.substr(q + 1));
-    request_->version = version;
-    request_->headers.reserve(16);
-  }
-
-  void on_response_impl(int, beast::string_view, int, error_code& ec) override {
-    ec = bhttp::error::bad_method;  // a request parser never sees a status line
-  }
-
-  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
-                     error_code& ec) override {
-    // Beast's own header limit applies to the bytes it has not parsed yet, so how much of a
-    // header it catches depends on how the bytes arrived; this count does not. Each field costs
-    // at least its name, its value, ": " and CRLF on the wire.
-    header_bytes_ += name_string.size() + value.size() + 4;
-    if (header_bytes_ > max_header_bytes_) {
-      ec = bhttp::error::header_limit;
-      return;
-    }
-    if (name == bhttp::field::expect && request_->version >= 11 &&
-        EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
-      expects_continue_ = true;
-    }
-    if (headers_ == request_->headers.size()) request_->headers.emplace_back();
-    request_->headers[headers_].first.assign(name_string.data(), name_string.size());
-    request_->headers[headers_].second.assign(value.data(), value.size());
-    ++headers_;
-  }
-
-  void on_header_impl(error_code&) override { request_->headers.resize(headers_); }
-
-  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                         error_code&) override {
-    if (content_length) {
-      request_->body.reserve(static_cast<size_t>(
-          std::min<std::uint64_t>(*content_length, static_cast<std::uint64_t>(hard_body_limit_))));
-    }
-  }
-
-  size_t on_body_impl(beast::string_view body, error_code&) override {
-    AppendBody(body);
-    return body.size();
-  }
-
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-
-  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-    AppendBody(body);
-    return body.size();
-  }
-
-  void on_finish_impl(error_code&) override {}
-
-  void AppendBody(beast::string_view piece) {
-    request_->body.append(piece.data(), piece.size());
-    if (request_->body.size() > soft_body_limit_) request_->body_over_soft_limit = true;
-  }
-
-  Request* const request_;
-  const size_t max_request_line_;
-  const size_t max_header_bytes_;
-  const size_t soft_body_limit_;
-  const size_t hard_body_limit_;
-  size_t header_bytes_ = 0;
-  size_t headers_ = 0;  // fields set so far
-  bool saw_request_line_ = false;
-  bool request_line_too_long_ = false;
-  bool expects_continue_ = false;
-};
 
 // The Date header value, formatted at most once a second per thread.
 std::string_view CurrentHttpDate() {
