@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <string>
+#include <string_view>
 
 #include "base/files.h"
 #include "base/temp_dir.h"
@@ -39,6 +41,14 @@ std::string WriteSegment(const std::string& dir, uint64_t number,
     EXPECT_TRUE(seg->Seal().ok());
   }
   return dir + "/" + SegmentFileName(number, seal);
+}
+
+// Appends `record`, framed, to `seg`; returns the frame.
+std::string AppendOne(ActiveSegment* seg, std::string_view record) {
+  std::string frame;
+  FrameRecord(record, &frame);
+  EXPECT_TRUE(seg->AppendFramed(frame).ok());
+  return frame;
 }
 
 TEST(Segment, NamesAndListing) {
@@ -128,9 +138,7 @@ TEST(Segment, FillsZerosAheadOfTheRecordsUntilSealed) {
   TempDir tmp;
   auto seg = ActiveSegment::Create(tmp.path(), 1);
   ASSERT_TRUE(seg.ok());
-  std::string frames;
-  FrameRecord("kept", &frames);
-  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  const std::string frames = AppendOne(&*seg, "kept");
   struct stat st {};
   ASSERT_EQ(::stat(seg->path().c_str(), &st), 0);
   EXPECT_GT(static_cast<uint64_t>(st.st_size), seg->size() + (64 << 10));
@@ -212,21 +220,15 @@ TEST(Segment, TruncateToDropsTrailingFrames) {
   TempDir tmp;
   auto seg = ActiveSegment::Create(tmp.path(), 1);
   ASSERT_TRUE(seg.ok());
-  std::string frames;
-  FrameRecord("kept", &frames);
-  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  AppendOne(&*seg, "kept");
   const uint64_t kept = seg->size();
-  frames.clear();
-  FrameRecord("dropped", &frames);
-  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  AppendOne(&*seg, "dropped");
   EXPECT_EQ(seg->TruncateTo(seg->size() + 1).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(seg->TruncateTo(3).code(), StatusCode::kInvalidArgument);
   ASSERT_TRUE(seg->TruncateTo(kept).ok());
   EXPECT_EQ(seg->size(), kept);
   EXPECT_FALSE(seg->damaged());
-  frames.clear();
-  FrameRecord("after", &frames);
-  ASSERT_TRUE(seg->AppendFramed(frames).ok());
+  AppendOne(&*seg, "after");
   ASSERT_TRUE(seg->Seal().ok());
   EXPECT_TRUE(seg->sealed());
   EXPECT_EQ(ReadAll(SegmentPath(tmp.path(), 1, true)), (std::vector<std::string>{"kept", "after"}));
