@@ -42,10 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.hard_body_limit = 200;
 
   Request request;
+  footfall::http::HeaderList spare_headers;
   std::optional<footfall::http::RequestParser> parser;
   std::string buffered;  // arrived, not yet taken by the parser
   while (!rest.empty() || !buffered.empty()) {
-    if (!parser) parser.emplace(&request, options);
+    if (!parser) parser.emplace(&request, &spare_headers, options);
     const size_t n = std::min(piece, rest.size());
     buffered.append(rest.substr(0, n));
     rest.remove_prefix(n);

@@ -70,8 +70,8 @@ struct CollectorStack {
       rawlog::AppendPrometheusMetrics(writer->Stats(), out);
     };
     collector = std::make_unique<collector::Collector>(
-        options, [writer](std::string record, std::function<void(const footfall::Status&)> done) {
-          writer->Append(std::move(record), std::move(done));
+        options, [writer](std::string* record, rawlog::LogWriter::Done done) {
+          writer->Append(record, std::move(done));
         });
     http::ServerOptions server_options;
     server_options.host = config.collector_host;
@@ -99,7 +99,7 @@ Result<std::unique_ptr<http::Server>> StartUi(const pipeline::Config& config, se
   // /api/ is the JSON API; every other path is the dashboard embedded in this binary.
   return http::Server::Start(options, [api](http::Request&& req, http::Responder respond) {
     if (req.path.starts_with("/api/")) {
-      api->Handle(std::move(req), respond);
+      api->Handle(std::move(req), std::move(respond));
     } else {
       respond(serving::Dashboard::Embedded().Handle(req));
     }

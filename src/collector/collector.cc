@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/random.h"
+#include "base/string_pairs.h"
 #include "base/time.h"
 #include "base/url.h"
 #include "http/date.h"
@@ -39,10 +40,6 @@ constexpr std::string_view kRobots = "User-agent: *\nDisallow: /\n";
 // Cookie is never kept; the address headers are dropped for SP-Anonymous requests.
 constexpr std::array<std::string_view, 5> kKeptHeaders = {"Origin", "X-Forwarded-For", "X-Real-Ip",
                                                           "Accept-Language", "SP-Anonymous"};
-
-// Headers of the answer to a stored request: CORS (3), Set-Cookie, and Cache-Control or
-// Location. Reserved at once rather than grown one by one.
-constexpr size_t kMaxStoredResponseHeaders = 5;
 
 // Status codes the collector answers with; anything else is counted in a last bucket.
 constexpr std::array<int, 6> kStatuses = {200, 302, 400, 404, 405, 503};
@@ -82,12 +79,10 @@ bool MethodIn(const std::string& method, std::initializer_list<std::string_view>
   return false;
 }
 
-Response TextResponse(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
+constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
+
+Response TextResponse(int status, std::string_view body) {
+  return Response(status, kPlainText, body);
 }
 
 std::string_view Trim(std::string_view s) {
@@ -143,10 +138,11 @@ bool IsCookieValue(std::string_view v) {
   return true;
 }
 
-std::string NewNetworkUserId() {
-  // One generator per thread: no lock, no allocation beyond the id itself.
+void NewNetworkUserId(std::string* out) {
+  // One generator per thread: no lock.
   thread_local Rng rng(RandomSeed());
-  return NewUuid(rng);
+  out->clear();
+  AppendUuid(rng, out);
 }
 
 std::string HostWithoutPort(std::string_view host) {
@@ -191,9 +187,10 @@ std::optional<std::string> RedirectHost(std::string_view url) {
 
 void AddCorsHeaders(const Request& req, Response* r) {
   const std::string* origin = req.Header("Origin");
-  r->headers.emplace_back("Access-Control-Allow-Origin", origin != nullptr ? *origin : "*");
-  r->headers.emplace_back("Access-Control-Allow-Credentials", "true");
-  r->headers.emplace_back("Vary", "Origin");
+  r->AddHeader("Access-Control-Allow-Origin",
+               origin != nullptr ? std::string_view(*origin) : std::string_view("*"));
+  r->AddHeader("Access-Control-Allow-Credentials", "true");
+  r->AddHeader("Vary", "Origin");
 }
 
 }  // namespace
@@ -260,7 +257,7 @@ void Collector::Handle(Request&& req, Responder respond) {
   };
   auto not_allowed = [&](std::string_view allow) {
     Response r = TextResponse(405, "method not allowed\n");
-    r.headers.emplace_back("Allow", std::string(allow));
+    r.AddHeader("Allow", allow);
     answer(std::move(r));
   };
   const bool get_or_head = MethodIn(req.method, {"GET", "HEAD"});
@@ -269,9 +266,9 @@ void Collector::Handle(Request&& req, Responder respond) {
     case Route::kPreflight: {
       Response r;
       AddCorsHeaders(req, &r);
-      r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, SP-Anonymous");
-      r.headers.emplace_back("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
-      r.headers.emplace_back("Access-Control-Max-Age", "3600");
+      r.AddHeader("Access-Control-Allow-Headers", "Content-Type, SP-Anonymous");
+      r.AddHeader("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+      r.AddHeader("Access-Control-Max-Age", "3600");
       return answer(std::move(r));
     }
     case Route::kHealth: {
@@ -283,7 +280,7 @@ void Collector::Handle(Request&& req, Responder respond) {
     }
     case Route::kRobots:
       if (!get_or_head) return not_allowed("GET, HEAD");
-      return answer(TextResponse(200, std::string(kRobots)));
+      return answer(TextResponse(200, kRobots));
     case Route::kMetrics: {
       if (!get_or_head) return not_allowed("GET, HEAD");
       Response r = TextResponse(200, MetricsText());
@@ -310,6 +307,7 @@ void Collector::Handle(Request&& req, Responder respond) {
   // the record itself and not each of its fields. (What it keeps is bounded by one stored body
   // per I/O thread.)
   thread_local rawlog::CollectorPayload p;
+  thread_local StringPairs spare_headers;  // p's header pairs between requests
   p.timestamp = received;
   // Settle identity first: it shapes both the payload and the answer.
   const bool anonymous = req.Header("SP-Anonymous") != nullptr;
@@ -326,29 +324,29 @@ void Collector::Handle(Request&& req, Responder respond) {
                cookie && IsCookieValue(*cookie)) {
       network_userid.assign(*cookie);
     } else {
-      network_userid = NewNetworkUserId();
+      NewNetworkUserId(&network_userid);
     }
   }
 
-  Response ok;
-  ok.headers.reserve(kMaxStoredResponseHeaders);
+  // The answer is written into the connection's own Response, whose strings keep their
+  // capacity from one request to the next; it is sent once the record is durable.
+  Response& ok = respond.response();
   AddCorsHeaders(req, &ok);
+  const size_t cors_headers = ok.header_lines().size();  // all a 503 keeps
   if (set_cookie) {
-    std::string cookie;
-    cookie.reserve(128 + options_.cookie_name.size() + network_userid.size() +
-                   options_.cookie_domain.size());
-    cookie.append(options_.cookie_name).append("=").append(network_userid).append("; Expires=");
+    thread_local std::string cookie;
+    cookie.assign(options_.cookie_name).append("=").append(network_userid).append("; Expires=");
     http::AppendHttpDate(
         received / kMicrosPerSecond + int64_t{options_.cookie_max_age_days} * 86400, &cookie);
     cookie.append("; Path=/");
     if (!options_.cookie_domain.empty()) cookie.append("; Domain=").append(options_.cookie_domain);
     cookie.append("; SameSite=None; Secure; HttpOnly");
-    ok.headers.emplace_back("Set-Cookie", std::move(cookie));
+    ok.AddHeader("Set-Cookie", cookie);
   }
   switch (route) {
     case Route::kPixel:
       ok.content_type = "image/gif";
-      ok.headers.emplace_back("Cache-Control", "no-cache, no-store, must-revalidate");
+      ok.AddHeader("Cache-Control", "no-cache, no-store, must-revalidate");
       ok.body.assign(kPixelGif);
       break;
     case Route::kRedirect: {
@@ -363,16 +361,16 @@ void Collector::Handle(Request&& req, Responder respond) {
       }
       if (allowed) {
         ok.status = 302;
-        ok.headers.emplace_back("Location", std::move(*target));
+        ok.AddHeader("Location", *target);
       } else {
         ok.status = 400;
-        ok.content_type = "text/plain; charset=utf-8";
+        ok.content_type = kPlainText;
         ok.body = "redirect target not allowed\n";
       }
       break;
     }
     default:
-      ok.content_type = "text/plain; charset=utf-8";
+      ok.content_type = kPlainText;
       ok.body = "ok";
       break;
   }
@@ -390,12 +388,9 @@ void Collector::Handle(Request&& req, Responder respond) {
   p.user_agent.clear();
   p.referer.clear();
   p.hostname.clear();
-  size_t kept_headers = 0;
+  ClearReusing(&p.headers, &spare_headers);
   const auto keep = [&](std::string_view name, std::string_view value) {
-    if (kept_headers == p.headers.size()) p.headers.emplace_back();
-    p.headers[kept_headers].first.assign(name);
-    p.headers[kept_headers].second.assign(value);
-    ++kept_headers;
+    AppendReusing(&p.headers, &spare_headers, name, value);
   };
   for (const auto& [name, value] : req.headers) {
     if (EqualsIgnoreCase(name, "Content-Type")) {
@@ -421,7 +416,6 @@ void Collector::Handle(Request&& req, Responder respond) {
     body = body.substr(0, options_.max_stored_body);
     metrics_->size_violations.fetch_add(1, std::memory_order_relaxed);
   }
-  p.headers.resize(kept_headers);
   p.method.assign(req.method);
   p.path.assign(req.path);
   p.query.assign(req.query);
@@ -429,36 +423,39 @@ void Collector::Handle(Request&& req, Responder respond) {
   p.collector.assign(options_.collector_name);
 
   metrics_->appends_in_flight.fetch_add(1, std::memory_order_relaxed);
-  // Runs on the appender's thread (the raw-log writer's): it only posts the answer.
-  auto done = [metrics = metrics_, route, respond = std::move(respond),
-               ok = std::move(ok)](const Status& status) mutable {
+  // Runs on the appender's thread (the raw-log writer's): it only sends the answer. What it
+  // captures stays within rawlog::LogWriter::Done's inline room, so it allocates nothing.
+  auto done = [metrics = metrics_, route, cors_headers,
+               respond = std::move(respond)](const Status& status) mutable {
     metrics->appends_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    Response& r = respond.response();
     if (status.ok()) {
       metrics->records_stored.fetch_add(1, std::memory_order_relaxed);
       if (metrics->append_failing.load(std::memory_order_relaxed) &&
           metrics->append_failing.exchange(false)) {
         LogInfo(kComponent, "storing requests again");
       }
-      metrics->CountRequest(route, ok.status);
-      respond(std::move(ok));
-      return;
-    }
-    metrics->append_failures.fetch_add(1, std::memory_order_relaxed);
-    if (!metrics->append_failing.exchange(true)) {
-      LogError(kComponent,
-               "cannot store requests, answering 503 until it recovers: " + status.ToString());
-    }
-    Response unavailable = TextResponse(503, "could not store the request; retry later\n");
-    unavailable.headers.emplace_back("Retry-After", "1");
-    for (auto& header : ok.headers) {
-      if (header.first.rfind("Access-Control-", 0) == 0) {
-        unavailable.headers.push_back(std::move(header));
+    } else {
+      metrics->append_failures.fetch_add(1, std::memory_order_relaxed);
+      if (!metrics->append_failing.exchange(true)) {
+        LogError(kComponent,
+                 "cannot store requests, answering 503 until it recovers: " + status.ToString());
       }
+      r.status = 503;
+      r.content_type = kPlainText;
+      r.body = "could not store the request; retry later\n";
+      r.TruncateHeaders(cors_headers);
+      r.AddHeader("Retry-After", "1");
     }
-    metrics->CountRequest(route, 503);
-    respond(std::move(unavailable));
+    metrics->CountRequest(route, r.status);
+    respond.Send();
   };
-  append_(rawlog::EncodePayload(p), std::move(done));
+  // The record is encoded into this thread's buffer, which the append swaps for one emptied
+  // earlier.
+  thread_local std::string record;
+  record.clear();
+  rawlog::EncodePayload(p, &record);
+  append_(&record, std::move(done));
 }
 
 CollectorCounters Collector::Counters() const {

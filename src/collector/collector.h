@@ -14,12 +14,14 @@
 
 #include "base/status.h"
 #include "http/message.h"
+#include "rawlog/log_writer.h"
 
 namespace footfall::collector {
 
-// Appends one encoded rawlog::CollectorPayload; calls `done` once, from any thread, when the
-// record is durable (OK) or could not be stored (error). rawlog::LogWriter::Append fits.
-using AppendFn = std::function<void(std::string record, std::function<void(const Status&)> done)>;
+// Appends one encoded rawlog::CollectorPayload, taking the bytes of `*record` (and leaving it
+// empty, to be reused); calls `done` once, from any thread, when the record is durable (OK) or
+// could not be stored (error). rawlog::LogWriter::Append fits.
+using AppendFn = std::function<void(std::string* record, rawlog::LogWriter::Done done)>;
 
 struct CollectorOptions {
   std::string cookie_domain;  // Domain= of the network user id cookie; empty: none

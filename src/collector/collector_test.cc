@@ -30,9 +30,10 @@ const std::string kGif(
 class FakeLog {
  public:
   AppendFn Fn() {
-    return [this](std::string record, std::function<void(const Status&)> done) {
+    return [this](std::string* record, rawlog::LogWriter::Done done) {
       std::unique_lock<std::mutex> lock(mu_);
-      records_.push_back(std::move(record));
+      records_.push_back(std::move(*record));
+      record->clear();
       if (hold_) {
         pending_.push_back(std::move(done));
         return;
@@ -47,7 +48,7 @@ class FakeLog {
   void FailWith(Status s) { result_ = std::move(s); }
 
   void CompletePending(const Status& status) {
-    std::vector<std::function<void(const Status&)>> pending;
+    std::vector<rawlog::LogWriter::Done> pending;
     {
       std::lock_guard<std::mutex> lock(mu_);
       pending.swap(pending_);
@@ -74,26 +75,24 @@ class FakeLog {
   bool hold_ = false;
   Status result_;
   std::vector<std::string> records_;
-  std::vector<std::function<void(const Status&)>> pending_;
+  std::vector<rawlog::LogWriter::Done> pending_;
 };
 
-// Records what the collector answered, and how often.
-struct Answer {
-  int calls = 0;
-  Response response;
-
-  http::Responder Responder() {
-    return [this](Response r) {
-      ++calls;
-      response = std::move(r);
-    };
-  }
+// Records what the collector answered, and how often (copies share what they saw).
+class Answer {
+ public:
+  http::Responder Responder() { return capture_.NewResponder(); }
+  int calls() const { return capture_.sends(); }
+  const Response& response() const { return capture_.sent(); }
   const std::string* Header(std::string_view name) const {
-    for (const auto& [n, v] : response.headers) {
+    for (const auto& [n, v] : capture_.headers()) {
       if (http::EqualsIgnoreCase(n, name)) return &v;
     }
     return nullptr;
   }
+
+ private:
+  http::ResponseCapture capture_;
 };
 
 Request MakeRequest(std::string method, std::string target, http::HeaderList headers = {},
@@ -149,10 +148,10 @@ TEST_F(CollectorTest, PixelAnswersTheGifAndStoresTheRequest) {
                               {"Accept-Language", "en-GB"},
                               {"Cookie", "other=1"},
                               {"X-Unrelated", "x"}}));
-  ASSERT_EQ(a.calls, 1);
-  EXPECT_EQ(a.response.status, 200);
-  EXPECT_EQ(a.response.body, kGif);
-  EXPECT_EQ(a.response.content_type, "image/gif");
+  ASSERT_EQ(a.calls(), 1);
+  EXPECT_EQ(a.response().status, 200);
+  EXPECT_EQ(a.response().body, kGif);
+  EXPECT_EQ(a.response().content_type, "image/gif");
   ASSERT_NE(a.Header("Cache-Control"), nullptr);
   EXPECT_EQ(*a.Header("Cache-Control"), "no-cache, no-store, must-revalidate");
   ASSERT_NE(a.Header("Access-Control-Allow-Origin"), nullptr);
@@ -180,14 +179,14 @@ TEST_F(CollectorTest, PixelAnswersTheGifAndStoresTheRequest) {
 
 TEST_F(CollectorTest, IcePngAndHeadAreAlsoPixels) {
   Answer ice = Run(MakeRequest("GET", "/ice.png?e=pv"));
-  EXPECT_EQ(ice.response.body, kGif);
+  EXPECT_EQ(ice.response().body, kGif);
   Answer head = Run(MakeRequest("HEAD", "/i?e=pv"));
-  EXPECT_EQ(head.response.status, 200);
-  EXPECT_EQ(head.response.content_type, "image/gif");
+  EXPECT_EQ(head.response().status, 200);
+  EXPECT_EQ(head.response().content_type, "image/gif");
   EXPECT_EQ(log_.size(), 2u);
   EXPECT_EQ(log_.Payload(1).method, "HEAD");
   Answer post = Run(MakeRequest("POST", "/i"));
-  EXPECT_EQ(post.response.status, 405);
+  EXPECT_EQ(post.response().status, 405);
   EXPECT_EQ(log_.size(), 2u);
 }
 
@@ -216,10 +215,10 @@ TEST_F(CollectorTest, Tp2PostIsStoredWithItsBody) {
       "POST", "/com.snowplowanalytics.snowplow/tp2",
       {{"Content-Type", "application/json; charset=utf-8"}, {"Origin", "https://a.example"}},
       body));
-  ASSERT_EQ(a.calls, 1);
-  EXPECT_EQ(a.response.status, 200);
-  EXPECT_EQ(a.response.body, "ok");
-  EXPECT_EQ(a.response.content_type.rfind("text/plain", 0), 0u);
+  ASSERT_EQ(a.calls(), 1);
+  EXPECT_EQ(a.response().status, 200);
+  EXPECT_EQ(a.response().body, "ok");
+  EXPECT_EQ(a.response().content_type.rfind("text/plain", 0), 0u);
   ASSERT_NE(a.Header("Access-Control-Allow-Origin"), nullptr);
   EXPECT_EQ(*a.Header("Access-Control-Allow-Origin"), "https://a.example");
   const rawlog::CollectorPayload p = log_.Payload(0);
@@ -233,10 +232,10 @@ TEST_F(CollectorTest, Tp2PostIsStoredWithItsBody) {
 
 TEST_F(CollectorTest, OtherVendorPathsAreStored) {
   Answer a = Run(MakeRequest("GET", "/com.snowplowanalytics.iglu/v1?schema=iglu%3Acom.acme"));
-  EXPECT_EQ(a.response.status, 200);
-  EXPECT_EQ(a.response.body, "ok");
+  EXPECT_EQ(a.response().status, 200);
+  EXPECT_EQ(a.response().body, "ok");
   Answer post = Run(MakeRequest("POST", "/com.acme/v2", {}, "a=1"));
-  EXPECT_EQ(post.response.body, "ok");
+  EXPECT_EQ(post.response().body, "ok");
   ASSERT_EQ(log_.size(), 2u);
   EXPECT_EQ(log_.Payload(0).path, "/com.snowplowanalytics.iglu/v1");
   EXPECT_EQ(log_.Payload(1).body, "a=1");
@@ -246,11 +245,11 @@ TEST_F(CollectorTest, AnswerWaitsUntilTheRecordIsDurable) {
   log_.Hold();
   Answer a = Run(MakeRequest("GET", "/i"));
   EXPECT_EQ(log_.size(), 1u);
-  EXPECT_EQ(a.calls, 0);
+  EXPECT_EQ(a.calls(), 0);
   EXPECT_EQ(collector_->Counters().appends_in_flight, 1u);
   log_.CompletePending(Status::Ok());
-  ASSERT_EQ(a.calls, 1);
-  EXPECT_EQ(a.response.status, 200);
+  ASSERT_EQ(a.calls(), 1);
+  EXPECT_EQ(a.response().status, 200);
   EXPECT_EQ(collector_->Counters().appends_in_flight, 0u);
   EXPECT_EQ(collector_->Counters().records_stored, 1u);
 }
@@ -258,9 +257,9 @@ TEST_F(CollectorTest, AnswerWaitsUntilTheRecordIsDurable) {
 TEST_F(CollectorTest, AppendErrorIs503) {
   log_.FailWith(IoError("disk full"));
   Answer a = Run(MakeRequest("POST", "/com.snowplowanalytics.snowplow/tp2", {}, "{}"));
-  ASSERT_EQ(a.calls, 1);
-  EXPECT_EQ(a.response.status, 503);
-  EXPECT_FALSE(a.response.body.empty());
+  ASSERT_EQ(a.calls(), 1);
+  EXPECT_EQ(a.response().status, 503);
+  EXPECT_FALSE(a.response().body.empty());
   EXPECT_EQ(a.Header("Set-Cookie"), nullptr);
   EXPECT_NE(a.Header("Access-Control-Allow-Origin"), nullptr);
   EXPECT_EQ(collector_->Counters().append_failures, 1u);
@@ -299,7 +298,7 @@ TEST_F(CollectorTest, SpAnonymousHidesIdentity) {
                               {"Cookie", "sp=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"},
                               {"X-Forwarded-For", "198.51.100.1"},
                               {"X-Real-Ip", "198.51.100.1"}}));
-  EXPECT_EQ(a.response.status, 200);
+  EXPECT_EQ(a.response().status, 200);
   EXPECT_EQ(a.Header("Set-Cookie"), nullptr);
   const rawlog::CollectorPayload p = log_.Payload(0);
   EXPECT_EQ(p.network_userid, "00000000-0000-0000-0000-000000000000");
@@ -328,8 +327,8 @@ TEST_F(CollectorTest, ForwardedForOnlyWhenTrusted) {
 TEST_F(CollectorTest, CorsPreflight) {
   Answer a = Run(MakeRequest("OPTIONS", "/com.snowplowanalytics.snowplow/tp2",
                              {{"Origin", "https://shop.example"}}));
-  ASSERT_EQ(a.calls, 1);
-  EXPECT_EQ(a.response.status, 200);
+  ASSERT_EQ(a.calls(), 1);
+  EXPECT_EQ(a.response().status, 200);
   EXPECT_EQ(*a.Header("Access-Control-Allow-Origin"), "https://shop.example");
   EXPECT_EQ(*a.Header("Access-Control-Allow-Credentials"), "true");
   EXPECT_EQ(*a.Header("Access-Control-Allow-Headers"), "Content-Type, SP-Anonymous");
@@ -342,13 +341,13 @@ TEST_F(CollectorTest, CorsPreflight) {
 
 TEST_F(CollectorTest, HealthRobotsAndUnknownPaths) {
   Answer health = Run(MakeRequest("GET", "/health"));
-  EXPECT_EQ(health.response.status, 200);
-  EXPECT_EQ(health.response.body, "ok");
+  EXPECT_EQ(health.response().status, 200);
+  EXPECT_EQ(health.response().body, "ok");
   Answer robots = Run(MakeRequest("GET", "/robots.txt"));
-  EXPECT_EQ(robots.response.body, "User-agent: *\nDisallow: /\n");
+  EXPECT_EQ(robots.response().body, "User-agent: *\nDisallow: /\n");
   for (const char* path : {"/", "/nope", "/a/b/c", "//x", "/a/"}) {
     Answer a = Run(MakeRequest("GET", path));
-    EXPECT_EQ(a.response.status, 404) << path;
+    EXPECT_EQ(a.response().status, 404) << path;
   }
   EXPECT_EQ(log_.size(), 0u);
 }
@@ -360,17 +359,18 @@ TEST_F(CollectorTest, HealthShowsAStorageError) {
   options.extra_metrics = [](std::string* out) { *out += "footfall_rawlog_test_metric 1\n"; };
   Reset(options);
   Answer sick = Run(MakeRequest("GET", "/health"));
-  EXPECT_EQ(sick.response.status, 503);
-  EXPECT_NE(sick.response.body.find("No space left"), std::string::npos);
+  EXPECT_EQ(sick.response().status, 503);
+  EXPECT_NE(sick.response().body.find("No space left"), std::string::npos);
   storage = Status::Ok();
-  EXPECT_EQ(Run(MakeRequest("GET", "/health")).response.status, 200);
-  EXPECT_NE(Run(MakeRequest("GET", "/metrics")).response.body.find("footfall_rawlog_test_metric 1"),
-            std::string::npos);
+  EXPECT_EQ(Run(MakeRequest("GET", "/health")).response().status, 200);
+  EXPECT_NE(
+      Run(MakeRequest("GET", "/metrics")).response().body.find("footfall_rawlog_test_metric 1"),
+      std::string::npos);
 }
 
 TEST_F(CollectorTest, RedirectDisabledIs404) {
   Answer a = Run(MakeRequest("GET", "/r/tp2?u=https%3A%2F%2Fshop.example%2F"));
-  EXPECT_EQ(a.response.status, 404);
+  EXPECT_EQ(a.response().status, 404);
   EXPECT_EQ(log_.size(), 0u);
 }
 
@@ -381,7 +381,7 @@ TEST_F(CollectorTest, RedirectToAllowedHostOnly) {
   Reset(options);
   Answer allowed =
       Run(MakeRequest("GET", "/r/tp2?e=pv&u=https%3A%2F%2FShop.Example%3A443%2Fp%3Fq"));
-  EXPECT_EQ(allowed.response.status, 302);
+  EXPECT_EQ(allowed.response().status, 302);
   ASSERT_NE(allowed.Header("Location"), nullptr);
   EXPECT_EQ(*allowed.Header("Location"), "https://Shop.Example:443/p?q");
   EXPECT_NE(allowed.Header("Set-Cookie"), nullptr);
@@ -391,7 +391,7 @@ TEST_F(CollectorTest, RedirectToAllowedHostOnly) {
         "/r/tp2?u=https%3A%2F%2Fshop.example%40evil.example", "/r/tp2?u=javascript%3Aalert(1)",
         "/r/tp2?u=https%3A%2F%2Fshop.example%0D%0AX%3A1", "/r/tp2"}) {
     Answer denied = Run(MakeRequest("GET", target));
-    EXPECT_EQ(denied.response.status, 400) << target;
+    EXPECT_EQ(denied.response().status, 400) << target;
     EXPECT_EQ(denied.Header("Location"), nullptr);
   }
   EXPECT_EQ(log_.size(), 6u);
@@ -406,7 +406,7 @@ TEST_F(CollectorTest, OversizedBodyIsStoredTruncatedAsASizeViolation) {
       MakeRequest("POST", "/com.snowplowanalytics.snowplow/tp2", {}, std::string(25, 'x'));
   req.body_over_soft_limit = true;
   Answer a = Run(std::move(req));
-  EXPECT_EQ(a.response.status, 200);
+  EXPECT_EQ(a.response().status, 200);
   const rawlog::CollectorPayload p = log_.Payload(0);
   EXPECT_EQ(p.body, std::string(10, 'x'));
   ASSERT_NE(PayloadHeader(p, rawlog::kSizeViolationHeader), nullptr);
@@ -420,9 +420,9 @@ TEST_F(CollectorTest, MetricsCountRequestsBytesAndStores) {
   Run(MakeRequest("GET", "/missing"));
   Run(MakeRequest("POST", "/com.snowplowanalytics.snowplow/tp2", {}, "{}"));
   Answer m = Run(MakeRequest("GET", "/metrics"));
-  EXPECT_EQ(m.response.status, 200);
-  EXPECT_EQ(m.response.content_type.rfind("text/plain; version=0.0.4", 0), 0u);
-  const std::string& text = m.response.body;
+  EXPECT_EQ(m.response().status, 200);
+  EXPECT_EQ(m.response().content_type.rfind("text/plain; version=0.0.4", 0), 0u);
+  const std::string& text = m.response().body;
   for (const char* line : {
            "# TYPE footfall_collector_requests_total counter\n",
            "footfall_collector_requests_total{route=\"pixel\",code=\"200\"} 2\n",

@@ -1,5 +1,9 @@
 #include "http/message.h"
 
+#include <exception>
+
+#include "base/log.h"
+
 namespace footfall::http {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -18,6 +22,133 @@ const std::string* Request::Header(std::string_view name) const {
     if (EqualsIgnoreCase(n, name)) return &v;
   }
   return nullptr;
+}
+
+namespace {
+
+bool IsHeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
+
+bool HasCloseToken(std::string_view value) {
+  // "Connection" is a comma-separated token list.
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    std::string_view token = value.substr(0, comma);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
+      token.remove_prefix(1);
+    }
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (EqualsIgnoreCase(token, "close")) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (c <= ' ' || c >= 127 || c == ':' || c == '"' || c == '(' || c == ')' || c == ',' ||
+        c == '/' || c == ';' || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' ||
+        c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
+      return false;
+    }
+  }
+  return true;
+}
+
+Response::Response(int status, std::string_view content_type, std::string_view body)
+    : status(status), content_type(content_type), body(body) {}
+
+void Response::AddHeader(std::string_view name, std::string_view value) {
+  if (!IsToken(name) || !IsHeaderSafe(value)) return;
+  if (EqualsIgnoreCase(name, "Connection")) {
+    close_ = close_ || HasCloseToken(value);
+    return;
+  }
+  if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
+    return;
+  }
+  header_lines_.append(name).append(": ").append(value).append("\r\n");
+}
+
+HeaderList Response::Headers() const {
+  HeaderList out;
+  std::string_view rest = header_lines_;
+  while (!rest.empty()) {
+    const size_t end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    const size_t colon = line.find(": ");
+    out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    rest.remove_prefix(end + 2);
+  }
+  return out;
+}
+
+std::optional<std::string_view> Response::Header(std::string_view name) const {
+  std::string_view rest = header_lines_;
+  while (!rest.empty()) {
+    const size_t end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    const size_t colon = line.find(": ");
+    if (EqualsIgnoreCase(line.substr(0, colon), name)) return line.substr(colon + 2);
+    rest.remove_prefix(end + 2);
+  }
+  return std::nullopt;
+}
+
+void Response::TruncateHeaders(size_t size) {
+  if (size < header_lines_.size()) header_lines_.resize(size);
+}
+
+void Response::Clear() {
+  status = 200;
+  content_type.clear();
+  body.clear();
+  header_lines_.clear();
+  close_ = false;
+}
+
+Responder& Responder::operator=(Responder&& other) noexcept {
+  if (this != &other) {
+    AnswerDropped();
+    slot_ = std::move(other.slot_);
+  }
+  return *this;
+}
+
+Responder::~Responder() { AnswerDropped(); }
+
+void Responder::Send() {
+  if (!slot_) {
+    LogError("http", "a Responder was called twice or after a move; the response is dropped");
+    return;
+  }
+  // Released before the send returns, so that the connection is not kept by this Responder.
+  const std::shared_ptr<ResponseSlot> slot = std::move(slot_);
+  slot->Send();
+}
+
+void Responder::operator()(Response r) {
+  if (slot_) slot_->response() = std::move(r);
+  Send();
+}
+
+void Responder::AnswerDropped() {
+  if (!slot_) return;
+  try {
+    Response& r = slot_->response();
+    r.Clear();
+    r.status = 500;
+    r.content_type = "text/plain";
+    r.body = "no response\n";
+    Send();
+  } catch (const std::exception& e) {
+    // Out of memory or a broken mutex: the connection then waits for its timeout.
+    LogError("http", std::string("cannot answer a dropped request: ") + e.what());
+    slot_.reset();
+  }
 }
 
 }  // namespace footfall::http

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,23 +35,85 @@ struct Request {
 };
 
 // One response. The server adds Date, Server, Content-Length and, when it closes the
-// connection, Connection; a handler that sets "Connection: close" gets the connection closed
-// after this response. Headers whose name or value holds CR or LF are dropped, not sent.
+// connection, Connection; a handler that adds "Connection: close" gets the connection closed
+// after this response.
+//
+// Headers are kept as the lines they are sent as, so that a connection's Response, reused from
+// one request to the next, keeps its capacity: once warm, answering allocates nothing.
 struct Response {
+  Response() = default;
+  Response(int status, std::string_view content_type, std::string_view body);
+
   int status = 200;
   std::string content_type;  // empty: no Content-Type header
-  HeaderList headers;        // extra headers (Set-Cookie, CORS, Location, ...)
   std::string body;          // not sent for HEAD requests; Content-Length still says its size
+
+  // Adds an extra header (Set-Cookie, CORS, Location, ...). One whose name is not an HTTP token
+  // or whose value holds CR or LF is dropped, as are Content-Length and Transfer-Encoding (the
+  // server frames the body) and Connection (which only decides wants_close()).
+  void AddHeader(std::string_view name, std::string_view value);
+  // The extra headers, each line "Name: value\r\n", in the order added.
+  std::string_view header_lines() const { return header_lines_; }
+  // The extra headers as pairs, for inspection.
+  HeaderList Headers() const;
+  // The value of the first extra header named `name` (case-insensitively), if any.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // Drops the headers added after header_lines() was `size` bytes long.
+  void TruncateHeaders(size_t size);
+  // A "Connection: close" was added.
+  bool wants_close() const { return close_; }
+
+  // Back to a new Response's state, keeping the strings' capacity.
+  void Clear();
+
+ private:
+  std::string header_lines_;
+  bool close_ = false;
 };
 
-// Completes one request. Call it exactly once, from any thread; it never blocks. When every copy
-// is destroyed without a call, the server answers 500 so that the connection does not hang.
-using Responder = std::function<void(Response)>;
+// The connection a Responder answers on; implemented by the server (and by tests).
+class ResponseSlot {
+ public:
+  // The connection's Response, empty when the request reaches the handler.
+  virtual Response& response() = 0;
+  // Sends response(); called once per request.
+  virtual void Send() = 0;
+
+ protected:
+  ~ResponseSlot() = default;
+};
+
+// Completes one request: fill response() (or pass a whole Response) and Send(), exactly once,
+// from any thread; it never blocks and allocates nothing. Move-only. When a Responder that has
+// not sent is destroyed, the server answers 500 so that the connection does not hang.
+class Responder {
+ public:
+  Responder() = default;  // answers nothing
+  explicit Responder(std::shared_ptr<ResponseSlot> slot) : slot_(std::move(slot)) {}
+  Responder(Responder&& other) noexcept = default;
+  Responder& operator=(Responder&& other) noexcept;
+  ~Responder();
+
+  // The response to fill in; only until Send().
+  Response& response() { return slot_->response(); }
+  void Send();
+  // Sends `r`.
+  void operator()(Response r);
+  // Not yet sent.
+  explicit operator bool() const { return slot_ != nullptr; }
+
+ private:
+  void AnswerDropped();
+  std::shared_ptr<ResponseSlot> slot_;
+};
 
 // Runs on a server I/O thread for each complete request and must not block: work that waits
 // (disk, network) finishes elsewhere and calls the Responder from there. The Request is valid
 // until the handler returns; move out of it whatever is needed later.
 using Handler = std::function<void(Request&&, Responder)>;
+
+// An HTTP token (RFC 9110): what a header name must be.
+bool IsToken(std::string_view s);
 
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

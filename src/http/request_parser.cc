@@ -4,12 +4,16 @@
 #include <boost/beast/http/error.hpp>
 #include <string_view>
 
+#include "base/string_pairs.h"
+
 namespace footfall::http {
 
 namespace bhttp = boost::beast::http;
 
-RequestParser::RequestParser(Request* request, const ServerOptions& options)
+RequestParser::RequestParser(Request* request, HeaderList* spare_headers,
+                             const ServerOptions& options)
     : request_(request),
+      spare_headers_(spare_headers),
       max_request_line_(options.max_request_line),
       max_header_bytes_(options.max_header_bytes),
       soft_body_limit_(options.soft_body_limit),
@@ -18,6 +22,7 @@ RequestParser::RequestParser(Request* request, const ServerOptions& options)
   body_limit(static_cast<std::uint64_t>(options.hard_body_limit));
   request_->body.clear();
   request_->body_over_soft_limit = false;
+  ClearReusing(&request_->headers, spare_headers_);
 }
 
 void RequestParser::on_request_impl(bhttp::verb, string_view method, string_view target,
@@ -57,13 +62,8 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
       EqualsIgnoreCase({value.data(), value.size()}, "100-continue")) {
     expects_continue_ = true;
   }
-  if (headers_ == request_->headers.size()) request_->headers.emplace_back();
-  request_->headers[headers_].first.assign(name_string.data(), name_string.size());
-  request_->headers[headers_].second.assign(value.data(), value.size());
-  ++headers_;
+  AppendReusing(&request_->headers, spare_headers_, name_string, value);
 }
-
-void RequestParser::on_header_impl(error_code&) { request_->headers.resize(headers_); }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                                       error_code&) {

@@ -14,11 +14,11 @@ namespace footfall::http {
 
 // Parses one request into `request`. Not reusable: a Session builds a fresh one (in place, no
 // allocation) for every request. The Request it fills is the connection's own, reused: every
-// field is set anew, into the strings (and header pairs) the previous request left, so that
-// their capacity serves again.
+// field is set anew, into the strings the previous request left, so that their capacity serves
+// again; its header pairs go to `spare_headers` (the connection's too) and are taken from there.
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  RequestParser(Request* request, const ServerOptions& options);
+  RequestParser(Request* request, HeaderList* spare_headers, const ServerOptions& options);
 
   bool saw_request_line() const { return saw_request_line_; }
   bool request_line_too_long() const { return request_line_too_long_; }
@@ -33,7 +33,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code& ec) override;
-  void on_header_impl(error_code&) override;
+  void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override;
   size_t on_body_impl(string_view body, error_code&) override;
@@ -44,12 +44,12 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void AppendBody(string_view piece);
 
   Request* const request_;
+  HeaderList* const spare_headers_;
   const size_t max_request_line_;
   const size_t max_header_bytes_;
   const size_t soft_body_limit_;
   const size_t hard_body_limit_;
   size_t header_bytes_ = 0;
-  size_t headers_ = 0;  // fields set so far
   bool saw_request_line_ = false;
   bool request_line_too_long_ = false;
   bool expects_continue_ = false;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -35,6 +36,7 @@
 #include "base/thread.h"
 #include "base/time.h"
 #include "http/date.h"
+#include "http/handler_memory.h"
 #include "http/request_parser.h"
 
 // Threading model: by default one event loop (an io_context run by one thread) per I/O thread,
@@ -83,36 +85,6 @@ std::string_view CurrentHttpDate() {
   return cached;
 }
 
-bool IsHeaderSafe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
-
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (const char c : s) {
-    if (c <= ' ' || c >= 127 || c == ':' || c == '"' || c == '(' || c == ')' || c == ',' ||
-        c == '/' || c == ';' || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' ||
-        c == '[' || c == '\\' || c == ']' || c == '{' || c == '}') {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool HasCloseToken(std::string_view value) {
-  // "Connection" is a comma-separated token list.
-  while (!value.empty()) {
-    const size_t comma = value.find(',');
-    std::string_view token = value.substr(0, comma);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
-      token.remove_prefix(1);
-    }
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (EqualsIgnoreCase(token, "close")) return true;
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 void AppendNumber(std::string* out, uint64_t v) {
   char digits[24];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), v);
@@ -120,6 +92,13 @@ void AppendNumber(std::string* out, uint64_t v) {
 }
 
 class Session;
+
+// Memory for the operations of one connection: at most its read or write, its timer and a post
+// of Beast's are live at once, and each fits in a block (under load none took the heap). 2 KiB a
+// connection, beside its 8 KiB read buffer.
+using SessionMemory = HandlerMemory<4, 512>;
+// Memory for an inbox's drain, which at most one post holds at a time.
+using InboxMemory = HandlerMemory<1, 128>;
 
 // Read buffer reserved per connection: one recv takes a whole typical request (tracker POSTs
 // are at most about 40 KB, most far smaller); 10,000 idle connections cost 80 MiB.
@@ -130,10 +109,12 @@ constexpr size_t kReadBufferBytes = 8192;
 // 10,000 idle connections cannot each hold on to a large body.
 constexpr size_t kMaxRetainedRequestBytes = 16 * 1024;
 
-size_t RetainedBytes(const Request& r) {
+size_t RetainedBytes(const Request& r, const HeaderList& spare_headers) {
   size_t n = r.method.capacity() + r.target.capacity() + r.path.capacity() + r.query.capacity() +
              r.body.capacity() + r.peer_ip.capacity();
-  for (const auto& [name, value] : r.headers) n += name.capacity() + value.capacity();
+  for (const HeaderList* list : {&r.headers, &spare_headers}) {
+    for (const auto& [name, value] : *list) n += name.capacity() + value.capacity();
+  }
   return n;
 }
 
@@ -147,17 +128,18 @@ class Inbox {
   Inbox(const Inbox&) = delete;
   Inbox& operator=(const Inbox&) = delete;
 
-  // Any thread. Dropped once Close()d.
-  void Push(std::shared_ptr<Session> session, Response response);
+  // Any thread: the session's response() is ready. Dropped once Close()d.
+  void Push(std::shared_ptr<Session> session);
   // Drops what waits and refuses what comes (the server is stopping), so that no connection is
   // kept alive by a list that is never drained.
   void Close();
 
  private:
-  using Waiting = std::vector<std::pair<std::shared_ptr<Session>, Response>>;
+  using Waiting = std::vector<std::shared_ptr<Session>>;
   void Drain();  // on the loop
 
   asio::io_context& loop_;
+  InboxMemory memory_;
   std::mutex mu_;
   bool closed_ = false;  // guarded by mu_
   Waiting waiting_;      // guarded by mu_
@@ -215,8 +197,9 @@ struct Core : std::enable_shared_from_this<Core> {
 // One accepted connection. Owned by shared_ptrs held by its pending asynchronous operations and,
 // while its request is with the handler, by that request's Responder; it dies when the last of
 // them finishes. All members are used only on the connection's loop (executor_), except
-// PostResponse() and Shutdown(), which any thread may call.
-class Session : public std::enable_shared_from_this<Session> {
+// Shutdown() and, while a request is with the handler, response_ and Send(), which its
+// Responder uses from any thread.
+class Session : public std::enable_shared_from_this<Session>, public ResponseSlot {
  public:
   // `inbox`: the inbox of the connection's loop, or null when it runs on a strand.
   Session(std::shared_ptr<Core> core, tcp::socket socket, uint64_t id, Inbox* inbox)
@@ -252,14 +235,15 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(executor_, [self = shared_from_this()] { self->CloseNow(); });
   }
 
-  // Hands a response back to the connection's loop; dropped once the server is stopping.
-  void PostResponse(Response response) {
-    if (inbox_ != nullptr) return inbox_->Push(shared_from_this(), std::move(response));
+  // ResponseSlot, for the Responder of the request with the handler.
+  Response& response() override { return response_; }
+
+  // Hands response_ back to the connection's loop; dropped once the server is stopping.
+  void Send() override {
+    if (inbox_ != nullptr) return inbox_->Push(shared_from_this());
     std::lock_guard<std::mutex> lock(core_->mu);
     if (core_->stopped) return;
-    asio::post(executor_, [self = shared_from_this(), r = std::move(response)]() mutable {
-      self->OnResponse(std::move(r));
-    });
+    asio::post(executor_, [self = shared_from_this()] { self->OnResponse(); });
   }
 
  private:
@@ -288,12 +272,12 @@ class Session : public std::enable_shared_from_this<Session> {
     ArmTimer(std::chrono::seconds(served_one_ ? options_.idle_timeout_seconds
                                               : options_.read_timeout_seconds));
     socket_.async_read_some(buffer_.prepare(kReadBufferBytes),
-                            [self = shared_from_this()](error_code ec, size_t n) {
+                            Bound([self = shared_from_this()](error_code ec, size_t n) {
                               if (self->phase_ != Phase::kIdle) return;
                               if (ec) return self->CloseNow();
                               self->buffer_.commit(n);
                               self->BeginRequest();
-                            });
+                            }));
   }
 
   void BeginRequest() {
@@ -301,10 +285,40 @@ class Session : public std::enable_shared_from_this<Session> {
     timed_out_ = false;
     ArmTimer(std::chrono::seconds(options_.read_timeout_seconds));
     req_.peer_ip = peer_ip_;
-    parser_.emplace(&req_, options_);
+    parser_.emplace(&req_, &spare_headers_, options_);
+    if (ParseBuffered(/*whole_request=*/false)) return;
     bhttp::async_read_header(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
+        Bound([self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); }));
+  }
+
+  // Parses what the buffer holds already: usually the whole request, read by WaitForRequest.
+  // Beast's asynchronous read would find it too, but completes through a post (a turn of the
+  // loop and an allocation). Returns true when it took the request on (the header, or the whole
+  // request when `whole_request`, is complete, or an error was found); false when more bytes
+  // must be read.
+  bool ParseBuffered(bool whole_request) {
+    const auto complete = [&] {
+      return whole_request ? parser_->is_done() : parser_->is_header_done();
+    };
+    error_code ec;
+    while (buffer_.size() > 0 && !complete()) {
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) return false;
+      if (ec) {
+        OnReadError(ec);
+        return true;
+      }
+      if (used == 0) return false;
+    }
+    if (!complete()) return false;
+    if (whole_request) {
+      OnBody({});
+    } else {
+      OnHeader({});
+    }
+    return true;
   }
 
   void OnHeader(error_code ec) {
@@ -325,8 +339,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    bhttp::async_read(socket_, buffer_, *parser_,
-                      [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); });
+    if (ParseBuffered(/*whole_request=*/true)) return;
+    bhttp::async_read(
+        socket_, buffer_, *parser_,
+        Bound([self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); }));
   }
 
   void OnBody(error_code ec) {
@@ -364,26 +380,26 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = req_.version;
     parser_.reset();
 
-    auto pending = std::make_shared<PendingResponse>(shared_from_this());
-    Responder respond = [pending](Response r) { pending->Answer(std::move(r)); };
+    response_.Clear();
     try {
-      core_->handler(std::move(req_), std::move(respond));
+      core_->handler(std::move(req_), Responder(shared_from_this()));
     } catch (const std::exception& e) {
-      // The Responder, if the handler dropped it unanswered, answers 500 as it is destroyed.
+      // The Responder, if the handler dropped it unanswered, answered 500 as it was destroyed.
       LogError(kComponent, std::string("request handler threw: ") + e.what());
     }
-    if (RetainedBytes(req_) > kMaxRetainedRequestBytes) {
+    if (RetainedBytes(req_, spare_headers_) > kMaxRetainedRequestBytes) {
       // Moving out takes the buffers (assigning an empty string would keep them).
       const Request released = std::move(req_);
       req_ = Request();
+      HeaderList().swap(spare_headers_);
     }
   }
 
   friend class Inbox;
 
-  void OnResponse(Response response) {
+  void OnResponse() {
     if (phase_ != Phase::kHandling) return;  // closed meanwhile
-    WriteResponse(std::move(response), !keep_alive_);
+    WriteResponse(!keep_alive_);
   }
 
   void WriteError(int status, std::string_view text) {
@@ -391,22 +407,22 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = false;
     head_request_ = false;
     version_ = 11;
-    Response response;
-    response.status = status;
-    response.content_type = "text/plain";
-    response.body.assign(text);
-    response.body.push_back('\n');
-    WriteResponse(std::move(response), /*close=*/true);
+    response_.Clear();
+    response_.status = status;
+    response_.content_type = "text/plain";
+    response_.body.assign(text);
+    response_.body.push_back('\n');
+    WriteResponse(/*close=*/true);
   }
 
-  void WriteResponse(Response r, bool close) {
+  // Writes response_, which stays untouched until the write is done.
+  void WriteResponse(bool close) {
+    Response& r = response_;
     if (r.status < 100 || r.status > 999) {
       LogError(kComponent, "handler answered with status " + std::to_string(r.status));
-      r = Response{500, "text/plain", {}, "internal error\n"};
+      r = Response(500, "text/plain", "internal error\n");
     }
-    for (const auto& [name, value] : r.headers) {
-      if (EqualsIgnoreCase(name, "Connection") && HasCloseToken(value)) close = true;
-    }
+    close = close || r.wants_close();
     const bool bodyless = r.status < 200 || r.status == 204 || r.status == 304;
 
     head_.clear();
@@ -421,16 +437,10 @@ class Session : public std::enable_shared_from_this<Session> {
     head_.append("\r\nServer: footfall\r\nDate: ");
     head_.append(CurrentHttpDate());
     head_.append("\r\n");
-    if (!r.content_type.empty() && IsHeaderSafe(r.content_type)) {
+    if (!r.content_type.empty() && r.content_type.find_first_of("\r\n") == std::string::npos) {
       head_.append("Content-Type: ").append(r.content_type).append("\r\n");
     }
-    for (const auto& [name, value] : r.headers) {
-      if (!IsToken(name) || !IsHeaderSafe(value) || EqualsIgnoreCase(name, "Connection") ||
-          EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
-        continue;
-      }
-      head_.append(name).append(": ").append(value).append("\r\n");
-    }
+    head_.append(r.header_lines());
     if (!bodyless) {
       head_.append("Content-Length: ");
       AppendNumber(&head_, r.body.size());
@@ -442,22 +452,22 @@ class Session : public std::enable_shared_from_this<Session> {
       head_.append("Connection: keep-alive\r\n");
     }
     head_.append("\r\n");
-    body_ = std::move(r.body);
-    if (head_request_ || bodyless) body_.clear();
+    const bool send_body = !head_request_ && !bodyless;
 
     phase_ = Phase::kWriting;
     ArmTimer(std::chrono::seconds(options_.write_timeout_seconds));
-    const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(body_)};
-    asio::async_write(socket_, buffers, [self = shared_from_this(), close](error_code ec, size_t) {
-      self->OnWritten(ec, close);
-    });
+    const std::array<asio::const_buffer, 2> buffers = {
+        asio::buffer(head_), send_body ? asio::buffer(r.body) : asio::const_buffer()};
+    asio::async_write(socket_, buffers,
+                      Bound([self = shared_from_this(), close](error_code ec, size_t) {
+                        self->OnWritten(ec, close);
+                      }));
   }
 
   void OnWritten(error_code ec, bool close) {
     if (phase_ != Phase::kWriting) return;
     if (ec) return CloseNow();
     DisarmTimer();
-    body_.clear();
     if (close) return Linger();
     served_one_ = true;
     WaitForRequest();
@@ -514,11 +524,12 @@ class Session : public std::enable_shared_from_this<Session> {
     ++timer_generation_;
     timer_waiting_ = true;
     timer_.expires_at(at);
-    timer_.async_wait([self = shared_from_this(), generation = timer_generation_](error_code ec) {
-      if (generation != self->timer_generation_) return;
-      self->timer_waiting_ = false;
-      if (!ec) self->OnTimer();
-    });
+    timer_.async_wait(
+        Bound([self = shared_from_this(), generation = timer_generation_](error_code ec) {
+          if (generation != self->timer_generation_) return;
+          self->timer_waiting_ = false;
+          if (!ec) self->OnTimer();
+        }));
   }
 
   void OnTimer() {
@@ -541,35 +552,14 @@ class Session : public std::enable_shared_from_this<Session> {
     CloseNow();  // idle, or a client that does not take its answer
   }
 
-  // The state behind one request's Responder: answers exactly once, and answers 500 if every
-  // copy of the Responder is dropped without being called.
-  class PendingResponse {
-   public:
-    explicit PendingResponse(std::shared_ptr<Session> session) : session_(std::move(session)) {}
-    ~PendingResponse() {
-      if (answered_.load(std::memory_order_acquire)) return;
-      try {
-        session_->PostResponse(Response{500, "text/plain", {}, "no response\n"});
-      } catch (const std::exception& e) {
-        // Out of memory or a broken mutex: the connection then waits for its timeout.
-        LogError(kComponent, std::string("cannot answer a dropped request: ") + e.what());
-      }
-    }
-    PendingResponse(const PendingResponse&) = delete;
-    PendingResponse& operator=(const PendingResponse&) = delete;
-
-    void Answer(Response response) {
-      if (answered_.exchange(true, std::memory_order_acq_rel)) {
-        LogError(kComponent, "a Responder was called twice; the second response is dropped");
-        return;
-      }
-      session_->PostResponse(std::move(response));
-    }
-
-   private:
-    const std::shared_ptr<Session> session_;
-    std::atomic<bool> answered_{false};
-  };
+  // `handler` with memory_ as its associated allocator. Every operation holds the Session
+  // (`self`) until its memory is given back, so memory_ outlives them all.
+  template <class Handler>
+  asio::allocator_binder<std::decay_t<Handler>, HandlerAllocator<void, SessionMemory>> Bound(
+      Handler&& handler) {
+    return asio::bind_allocator(HandlerAllocator<void, SessionMemory>(&memory_),
+                                std::forward<Handler>(handler));
+  }
 
   // Constant after construction.
   const std::shared_ptr<Core> core_;
@@ -577,6 +567,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const uint64_t id_;
   Inbox* const inbox_;
 
+  SessionMemory memory_;
   tcp::socket socket_;
   const asio::any_io_executor executor_;  // the connection's loop
   asio::steady_timer timer_;
@@ -588,9 +579,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;  // reused for every request on this connection
   std::optional<RequestParser> parser_;
   Request req_;
+  HeaderList spare_headers_;  // req_'s header pairs between requests, see RequestParser
   std::string peer_ip_;
-  std::string head_;  // response head being written; capacity reused
-  std::string body_;  // response body being written
+  Response response_;  // to the request being handled, then being written; capacity reused
+  std::string head_;   // response head being written; capacity reused
 
   Phase phase_ = Phase::kIdle;
   bool served_one_ = false;
@@ -601,11 +593,14 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t drained_ = 0;
 };
 
-void Inbox::Push(std::shared_ptr<Session> session, Response response) {
+void Inbox::Push(std::shared_ptr<Session> session) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
-  waiting_.emplace_back(std::move(session), std::move(response));
-  if (waiting_.size() == 1) asio::post(loop_, [this] { Drain(); });
+  waiting_.push_back(std::move(session));
+  if (waiting_.size() == 1) {
+    asio::post(loop_, asio::bind_allocator(HandlerAllocator<void, InboxMemory>(&memory_),
+                                           [this] { Drain(); }));
+  }
 }
 
 void Inbox::Close() {
@@ -620,7 +615,7 @@ void Inbox::Drain() {
     std::lock_guard<std::mutex> lock(mu_);
     draining_.swap(waiting_);
   }
-  for (auto& [session, response] : draining_) session->OnResponse(std::move(response));
+  for (auto& session : draining_) session->OnResponse();
   draining_.clear();
 }
 

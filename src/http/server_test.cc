@@ -48,7 +48,7 @@ TestClient ConnectOrDie(uint16_t port) {
 // Answers "<method> <path> <query>" and counts its calls.
 struct EchoHandler {
   std::atomic<int>* calls;
-  void operator()(Request&& req, const Responder& respond) const {
+  void operator()(Request&& req, Responder respond) const {
     calls->fetch_add(1);
     Response r;
     r.content_type = "text/plain";
@@ -104,7 +104,7 @@ TEST(ServerTest, GetRoundTripAndKeepAlive) {
 TEST(ServerTest, RequestFieldsReachTheHandler) {
   std::mutex mu;
   std::optional<Request> seen;
-  auto server = StartOrDie([&](Request&& req, const Responder& respond) {
+  auto server = StartOrDie([&](Request&& req, Responder respond) {
     {
       std::lock_guard<std::mutex> lock(mu);
       seen = std::move(req);
@@ -139,7 +139,7 @@ TEST(ServerTest, RequestFieldsReachTheHandler) {
 TEST(ServerTest, EachRequestOnAConnectionSeesOnlyItsOwnFields) {
   for (const bool handler_moves : {false, true}) {
     std::vector<Request> seen;
-    auto server = StartOrDie([&](Request&& req, const Responder& respond) {
+    auto server = StartOrDie([&](Request&& req, Responder respond) {
       seen.push_back(handler_moves ? std::move(req) : req);  // one connection: one thread
       respond(Response{});
     });
@@ -174,7 +174,7 @@ TEST(ServerTest, ALargeRequestsMemoryIsNotKeptForTheNext) {
   options.hard_body_limit = 200000;
   std::vector<size_t> capacities;
   auto server = StartOrDie(
-      [&](Request&& req, const Responder& respond) {
+      [&](Request&& req, Responder respond) {
         capacities.push_back(req.body.capacity());  // one connection: one thread
         respond(Response{});
       },
@@ -246,7 +246,14 @@ TEST(ServerTest, ResponderCalledLaterFromAnotherThread) {
   }
   EXPECT_NE(handler_thread, std::this_thread::get_id());
 
-  std::thread worker([&] { respond(Response{202, "text/plain", {{"X-Late", "yes"}}, "late"}); });
+  std::thread worker([&] {
+    Response& late = respond.response();
+    late.status = 202;
+    late.content_type = "text/plain";
+    late.AddHeader("X-Late", "yes");
+    late.body = "late";
+    respond.Send();
+  });
   worker.join();
   auto r = client.ReadResponse();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -279,7 +286,7 @@ TEST(ServerTest, ABurstOfLateResponsesReachesEachConnection) {
                             [&] { return parked.size() == static_cast<size_t>(kClients); }));
   }
   std::thread writer([&] {
-    for (auto& [path, respond] : parked) respond(Response{200, "text/plain", {}, path});
+    for (auto& [path, respond] : parked) respond(Response(200, "text/plain", path));
   });
   writer.join();
   for (int i = 0; i < kClients; ++i) {
@@ -292,12 +299,12 @@ TEST(ServerTest, ABurstOfLateResponsesReachesEachConnection) {
 TEST(ServerTest, ConnectionsAreSpreadOverTheLoops) {
   std::mutex mu;
   std::set<std::thread::id> threads;
-  auto server = StartOrDie([&](Request&&, const Responder& respond) {
+  auto server = StartOrDie([&](Request&&, Responder respond) {
     {
       std::lock_guard<std::mutex> lock(mu);
       threads.insert(std::this_thread::get_id());
     }
-    respond(Response{200, "text/plain", {}, "ok"});
+    respond(Response(200, "text/plain", "ok"));
   });
   ASSERT_NE(server, nullptr);
   std::vector<TestClient> clients;
@@ -320,14 +327,14 @@ TEST(ServerTest, ABlockingHandlerHoldsUpOnlyItsOwnConnection) {
   ServerOptions options = TestOptions();
   options.blocking_handlers = true;
   auto server = StartOrDie(
-      [&](Request&& req, const Responder& respond) {
+      [&](Request&& req, Responder respond) {
         if (req.path == "/slow") {
           std::unique_lock<std::mutex> lock(mu);
           blocked = true;
           cv.notify_all();
           cv.wait(lock, [&] { return release; });
         }
-        respond(Response{200, "text/plain", {}, req.path});
+        respond(Response(200, "text/plain", req.path));
       },
       options);
   ASSERT_NE(server, nullptr);
@@ -361,7 +368,7 @@ TEST(ServerTest, ABlockingHandlerHoldsUpOnlyItsOwnConnection) {
 }
 
 TEST(ServerTest, DroppedResponderAnswers500) {
-  auto server = StartOrDie([](Request&&, const Responder&) {});
+  auto server = StartOrDie([](Request&&, Responder) {});
   ASSERT_NE(server, nullptr);
   TestClient client = ConnectOrDie(server->port());
   ASSERT_TRUE(client.Send(MakeRequest("GET", "/")).ok());
@@ -370,9 +377,32 @@ TEST(ServerTest, DroppedResponderAnswers500) {
   EXPECT_EQ(r->status, 500);
 }
 
+TEST(ServerTest, AHandlerThatAsksToCloseGetsTheConnectionClosed) {
+  auto server = StartOrDie([](Request&&, Responder respond) {
+    Response& r = respond.response();
+    r.AddHeader("Connection", "keep-alive, close");
+    r.body = "bye";
+    respond.Send();
+  });
+  ASSERT_NE(server, nullptr);
+  TestClient client = ConnectOrDie(server->port());
+  ASSERT_TRUE(client.Send(MakeRequest("GET", "/")).ok());
+  auto r = client.ReadResponse();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "bye");
+  ASSERT_NE(r->Header("Connection"), nullptr);
+  EXPECT_EQ(*r->Header("Connection"), "close");
+  EXPECT_TRUE(client.WaitForClose(5000));
+}
+
 TEST(ServerTest, HeadersWithLineBreaksAreNotSent) {
-  auto server = StartOrDie([](Request&&, const Responder& respond) {
-    respond(Response{200, "", {{"X-Evil", "a\r\nSet-Cookie: x=1"}, {"X-Good", "ok"}}, ""});
+  auto server = StartOrDie([](Request&&, Responder respond) {
+    Response r;
+    r.AddHeader("X-Evil", "a\r\nSet-Cookie: x=1");
+    r.AddHeader("Bad Name", "x");
+    r.AddHeader("Content-Length", "5");
+    r.AddHeader("X-Good", "ok");
+    respond(std::move(r));
   });
   ASSERT_NE(server, nullptr);
   TestClient client = ConnectOrDie(server->port());
@@ -469,7 +499,7 @@ TEST(ServerTest, BodyOverHardLimitIs413WithoutCallingTheHandler) {
 TEST(ServerTest, BodyOverSoftLimitReachesTheHandlerFlagged) {
   std::atomic<bool> flagged{false};
   std::atomic<size_t> size{0};
-  auto server = StartOrDie([&](Request&& req, const Responder& respond) {
+  auto server = StartOrDie([&](Request&& req, Responder respond) {
     flagged = req.body_over_soft_limit;
     size = req.body.size();
     respond(Response{});
@@ -602,7 +632,7 @@ TEST(ServerTest, StopWithIdleConnectionsReturnsPromptly) {
       cv.notify_all();
       return;
     }
-    EchoHandler{&calls}(std::move(req), respond);
+    EchoHandler{&calls}(std::move(req), std::move(respond));
   });
   ASSERT_NE(server, nullptr);
   TestClient served = ConnectOrDie(server->port());

@@ -151,4 +151,23 @@ std::string MakeRequest(std::string_view method, std::string_view target,
   return out;
 }
 
+struct ResponseCapture::Slot : ResponseSlot {
+  Response& response() override { return building; }
+  void Send() override {
+    ++sends;
+    sent = building;
+    headers = sent.Headers();
+  }
+  Response building;
+  Response sent;
+  HeaderList headers;
+  int sends = 0;
+};
+
+ResponseCapture::ResponseCapture() : slot_(std::make_shared<Slot>()) {}
+Responder ResponseCapture::NewResponder() { return Responder(slot_); }
+int ResponseCapture::sends() const { return slot_->sends; }
+const Response& ResponseCapture::sent() const { return slot_->sent; }
+const HeaderList& ResponseCapture::headers() const { return slot_->headers; }
+
 }  // namespace footfall::http

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,21 @@ class TestClient {
 
   int fd_ = -1;
   std::string buffer_;
+};
+
+// Stands in for a connection in tests that call a handler directly: it hands out Responders and
+// keeps the last response sent through them. Copies share what they saw.
+class ResponseCapture {
+ public:
+  ResponseCapture();
+  Responder NewResponder();
+  int sends() const;                  // responses sent so far
+  const Response& sent() const;       // the last one
+  const HeaderList& headers() const;  // its extra headers
+
+ private:
+  struct Slot;
+  std::shared_ptr<Slot> slot_;
 };
 
 // "GET /path HTTP/1.1\r\nHost: test\r\n" + extra_headers + "\r\n" (+ Content-Length and body

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -29,6 +28,11 @@ namespace {
 constexpr Micros kAbandonedRetryInterval = kMicrosPerSecond;
 constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
 
+// Buffers of written records kept to be handed back by Append(std::string*), and the largest
+// kept: enough for the records of a few group commits of typical tracker requests.
+constexpr size_t kMaxSpareBuffers = 1024;
+constexpr size_t kMaxSpareCapacity = size_t{16} * 1024;
+
 // Deadlines and latencies use the monotonic clock: a wall-clock step must neither seal early
 // nor show as a negative latency.
 Micros SteadyMicros() {
@@ -48,6 +52,7 @@ class LogWriter::Impl {
     stats_.sealed_segments = sealed_segments;
     stats_.sealed_bytes = sealed_bytes;
     acknowledged_ = {next_number, 0};
+    spare_.reserve(kMaxSpareBuffers);
   }
 
   ~Impl() { (void)Close(); }
@@ -56,10 +61,12 @@ class LogWriter::Impl {
     thread_ = std::thread([this] { Run(); });
   }
 
-  void Append(std::string record, Done done) {
-    if (record.empty() || record.size() > kMaxRecordSize) {
+  void Append(std::string* record, Done done) {
+    if (record->empty() || record->size() > kMaxRecordSize) {
+      const size_t size = record->size();
+      record->clear();
       done(InvalidArgument("a raw-log record is 1 to " + std::to_string(kMaxRecordSize) +
-                           " bytes, not " + std::to_string(record.size())));
+                           " bytes, not " + std::to_string(size)));
       return;
     }
     Status refused;
@@ -69,19 +76,25 @@ class LogWriter::Impl {
         refused = FailedPrecondition("raw log " + dir_ + " is closed");
       } else if (stats_.queued_records > 0 &&
                  (stats_.queued_records >= options_.max_queued_records ||
-                  stats_.queued_bytes + record.size() > options_.max_queued_bytes)) {
+                  stats_.queued_bytes + record->size() > options_.max_queued_bytes)) {
         ++stats_.rejected_records;
         refused = ResourceExhausted(
             "raw log " + dir_ + " has " + std::to_string(stats_.queued_records) + " records (" +
             std::to_string(stats_.queued_bytes) + " bytes) waiting to be written; try again later");
       } else {
         ++stats_.queued_records;
-        stats_.queued_bytes += record.size();
-        queue_.push_back(Pending{std::move(record), std::move(done), SteadyMicros()});
+        stats_.queued_bytes += record->size();
+        queue_.push_back(Pending{std::move(*record), std::move(done), SteadyMicros()});
+        record->clear();
+        if (!spare_.empty()) {
+          record->swap(spare_.back());
+          spare_.pop_back();
+        }
         cv_.notify_one();
         return;
       }
     }
+    record->clear();
     done(refused);
   }
 
@@ -166,9 +179,7 @@ class LogWriter::Impl {
           const Micros wait = deadline - SteadyMicros();
           if (wait > 0) cv_.wait_for(l, std::chrono::microseconds(wait), ready);
         }
-        batch.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.end()));
-        queue_.clear();
+        batch.swap(queue_);  // both keep their capacity
         closing = closing_;
         seal_ticket = seal_requested_;
         seal_now = seal_requested_ > seal_completed_;
@@ -308,6 +319,12 @@ class LogWriter::Impl {
       // Before the callbacks: whoever learns of the outcome must find it reflected in Health(),
       // Stats() and AcknowledgedEnd() already.
       std::lock_guard<std::mutex> l(mu_);
+      for (size_t k = from; k < to && spare_.size() < kMaxSpareBuffers; ++k) {
+        std::string& buffer = batch[k].record;
+        if (buffer.capacity() > kMaxSpareCapacity) continue;
+        buffer.clear();
+        spare_.push_back(std::move(buffer));
+      }
       health_ = status;
       stats_.queued_records -= to - from;
       stats_.queued_bytes -= record_bytes;
@@ -537,7 +554,8 @@ class LogWriter::Impl {
   mutable std::mutex mu_;
   std::condition_variable cv_;         // wakes the writer thread
   std::condition_variable done_cv_;    // wakes SealActive() callers
-  std::deque<Pending> queue_;          // guarded by mu_
+  std::vector<Pending> queue_;         // guarded by mu_
+  std::vector<std::string> spare_;     // guarded by mu_: emptied record buffers, for Append
   bool closing_ = false;               // guarded by mu_
   uint64_t seal_requested_ = 0;        // guarded by mu_
   uint64_t seal_completed_ = 0;        // guarded by mu_
@@ -590,9 +608,8 @@ Result<std::unique_ptr<LogWriter>> LogWriter::Open(const std::string& dir, LogOp
   return std::unique_ptr<LogWriter>(new LogWriter(std::move(impl)));
 }
 
-void LogWriter::Append(std::string record, Done done) {
-  impl_->Append(std::move(record), std::move(done));
-}
+void LogWriter::Append(std::string record, Done done) { impl_->Append(&record, std::move(done)); }
+void LogWriter::Append(std::string* record, Done done) { impl_->Append(record, std::move(done)); }
 Status LogWriter::SealActive() { return impl_->SealActive(); }
 Status LogWriter::Close() { return impl_->Close(); }
 LogStats LogWriter::Stats() const { return impl_->Stats(); }

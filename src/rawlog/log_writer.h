@@ -35,6 +35,7 @@
 #include <string>
 
 #include "base/histogram.h"
+#include "base/small_function.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "rawlog/position.h"
@@ -97,7 +98,8 @@ void AppendPrometheusMetrics(const LogStats& stats, std::string* out);
 
 class LogWriter {
  public:
-  using Done = std::function<void(const Status&)>;
+  // Held inline, never on the heap (up to 64 bytes of captures).
+  using Done = SmallFunction<void(const Status&), 64>;
 
   // Opens (creating if needed) the raw log in `dir`, recovering an active segment left by a
   // crash: its torn tail is truncated (and reported in the log) and it is sealed.
@@ -112,6 +114,10 @@ class LogWriter {
   // kIoError for a failed write or sync, kResourceExhausted when over the queue bound,
   // kInvalidArgument for an empty or oversized record, kFailedPrecondition after Close().
   void Append(std::string record, Done done);
+  // The same, for a caller that reuses its buffer: takes the bytes of `*record` and leaves it
+  // empty, often with the capacity of a record written earlier, so that a caller encoding
+  // records into one buffer allocates nothing once warm.
+  void Append(std::string* record, Done done);
 
   // Makes everything appended so far durable and seals the active segment if it holds any
   // record; blocks until done.

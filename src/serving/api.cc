@@ -248,12 +248,12 @@ Result<StoreLease> Api::Lease() {
   return last;
 }
 
-void Api::Handle(http::Request&& request, const http::Responder& respond) {
+void Api::Handle(http::Request&& request, http::Responder respond) {
   if (request.path.starts_with("/api/") && options_.require_token &&
       !TokenMatches(request.Header("Authorization"), options_.api_token)) {
     http::Response r = ErrorResponse(
         401, "this API needs a bearer token: send Authorization: Bearer <serving.api_token>");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"footfall\"");
+    r.AddHeader("WWW-Authenticate", "Bearer realm=\"footfall\"");
     respond(std::move(r));
     return;
   }
@@ -309,7 +309,7 @@ http::Response Api::Dispatch(const http::Request& request) {
     for (const auto& [p, h] : kGets) known_path = known_path || path == p;
     if (known_path) {
       http::Response r = ErrorResponse(405, "method " + method + " is not allowed on " + path);
-      r.headers.emplace_back("Allow", path == "/api/v1/sql" ? "POST" : "GET, HEAD");
+      r.AddHeader("Allow", path == "/api/v1/sql" ? "POST" : "GET, HEAD");
       return r;
     }
     return ErrorResponse(404, path.starts_with("/api/") ? "no such endpoint: " + method + " " +

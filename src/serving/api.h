@@ -70,7 +70,7 @@ class Api {
   explicit Api(ApiOptions options);
   ~Api();
 
-  void Handle(http::Request&& request, const http::Responder& respond);
+  void Handle(http::Request&& request, http::Responder respond);
 
   // With warm_cache: blocks until the warmer has filled the cache for the current version and
   // waits for another (for tests and benchmarks).

@@ -292,8 +292,8 @@ http::Response SqlAnswer(const RequestContext& c, const http::Request& req) {
     http::Response r;
     r.content_type = csv ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
     r.body = FormatResult(*result, csv ? OutputFormat::kCsv : OutputFormat::kTable);
-    r.headers.emplace_back("X-Footfall-Version", std::to_string(c.info->version));
-    r.headers.emplace_back("X-Footfall-Truncated", result->truncated ? "true" : "false");
+    r.AddHeader("X-Footfall-Version", std::to_string(c.info->version));
+    r.AddHeader("X-Footfall-Truncated", result->truncated ? "true" : "false");
     return r;
   }
   JsonWriter w;

@@ -523,8 +523,8 @@ TEST_F(ApiTest, BearerToken) {
   Api api(o);
   http::Response denied = Call(api, "GET", "/api/v1/overview");
   EXPECT_EQ(denied.status, 401);
-  ASSERT_EQ(denied.headers.size(), 1u);
-  EXPECT_EQ(denied.headers[0].first, "WWW-Authenticate");
+  ASSERT_EQ(denied.Headers().size(), 1u);
+  EXPECT_EQ(denied.Headers()[0].first, "WWW-Authenticate");
   EXPECT_EQ(Call(api, "GET", "/api/v1/overview", "", {{"Authorization", "Bearer nope"}}).status,
             401);
   EXPECT_EQ(

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/message.h"
+#include "http/test_client.h"
 #include "serving/api.h"
 #include "serving/version_writer.h"
 
@@ -195,10 +196,10 @@ inline http::Response Call(Api& api, const std::string& method, const std::strin
   r.query = q == std::string::npos ? "" : target.substr(q + 1);
   r.body = body;
   r.headers = std::move(headers);
-  http::Response out;
-  out.status = 0;
-  api.Handle(std::move(r), [&out](http::Response response) { out = std::move(response); });
-  return out;
+  http::ResponseCapture capture;
+  api.Handle(std::move(r), capture.NewResponder());
+  if (capture.sends() != 1) return http::Response(0, "", "");
+  return capture.sent();
 }
 
 }  // namespace footfall::serving::testing

@@ -64,7 +64,7 @@ http::Response Text(int status, std::string body) {
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
   r.body = std::move(body);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.AddHeader("X-Content-Type-Options", "nosniff");
   return r;
 }
 
@@ -87,19 +87,19 @@ http::Response Dashboard::Handle(const http::Request& request) const {
   if (request.method != "GET" && request.method != "HEAD") {
     http::Response r = Text(
         405, "method " + request.method + " not allowed on " + request.path + " (GET, HEAD)\n");
-    r.headers.emplace_back("Allow", "GET, HEAD");
+    r.AddHeader("Allow", "GET, HEAD");
     return r;
   }
   const DashboardAsset& asset = *found->second;
   http::Response r;
-  r.headers.emplace_back("ETag", std::string(asset.etag));
-  r.headers.emplace_back("Cache-Control",
-                         asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  if (!asset.gzip_body.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
+  r.AddHeader("ETag", asset.etag);
+  r.AddHeader("Cache-Control",
+              asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.AddHeader("X-Content-Type-Options", "nosniff");
+  if (!asset.gzip_body.empty()) r.AddHeader("Vary", "Accept-Encoding");
   if (asset.path == "/") {
-    r.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
-    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    r.AddHeader("Content-Security-Policy", kContentSecurityPolicy);
+    r.AddHeader("Referrer-Policy", "no-referrer");
   }
   const std::string* if_none_match = request.Header("If-None-Match");
   if (if_none_match != nullptr && MatchesEtag(*if_none_match, asset.etag)) {
@@ -109,7 +109,7 @@ http::Response Dashboard::Handle(const http::Request& request) const {
   r.status = 200;
   r.content_type = std::string(asset.content_type);
   if (!asset.gzip_body.empty() && AcceptsGzip(request)) {
-    r.headers.emplace_back("Content-Encoding", "gzip");
+    r.AddHeader("Content-Encoding", "gzip");
     r.body.assign(asset.gzip_body);
   } else {
     r.body.assign(asset.body);
