@@ -6,17 +6,16 @@
 // each passing to glibc's own (__libc_*), which free() takes back as usual. Built only without
 // sanitizers, whose runtimes define these functions themselves.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <atomic>
-#include <cstdio>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -92,8 +91,7 @@ const char kPostBody[] =
 // only. Sends `warm_up` requests, calls `between()`, sends `measured` more on the same
 // connection, and returns how many of those were answered 200.
 template <class Between>
-int RunClient(uint16_t port, const std::string& post, int warm_up, Between between,
-              int measured) {
+int RunClient(uint16_t port, const std::string& post, int warm_up, Between between, int measured) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return 0;
   sockaddr_in addr{};
@@ -123,7 +121,8 @@ int RunClient(uint16_t port, const std::string& post, int warm_up, Between betwe
         const char* end = std::strstr(in, "\r\n\r\n");
         const char* length = std::strstr(in, "Content-Length: ");
         if (end == nullptr || length == nullptr) continue;
-        complete = have >= static_cast<size_t>(end + 4 - in) + std::strtoul(length + 16, nullptr, 10);
+        complete =
+            have >= static_cast<size_t>(end + 4 - in) + std::strtoul(length + 16, nullptr, 10);
       }
       if (!complete) break;
       if (i >= warm_up && std::strncmp(in, "HTTP/1.1 200 ", 13) == 0) ++ok;
@@ -139,9 +138,10 @@ TEST(HotPath, StoringARequestAllocatesNothingOnceWarm) {
   auto log = rawlog::LogWriter::Open(dir.path() + "/raw", log_options);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   rawlog::LogWriter* writer = log->get();
-  Collector collector(CollectorOptions{}, [writer](std::string* record, rawlog::LogWriter::Done done) {
-    writer->Append(record, std::move(done));
-  });
+  Collector collector(CollectorOptions{},
+                      [writer](std::string* record, rawlog::LogWriter::Done done) {
+                        writer->Append(record, std::move(done));
+                      });
   http::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
@@ -149,10 +149,11 @@ TEST(HotPath, StoringARequestAllocatesNothingOnceWarm) {
   auto server = http::Server::Start(options, collector.AsHandler());
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   const uint16_t port = (*server)->port();
-  const std::string post = "POST /com.snowplowanalytics.snowplow/tp2 HTTP/1.1\r\n"
-                           "Host: collector.test\r\nContent-Type: application/json\r\n"
-                           "Content-Length: " +
-                           std::to_string(sizeof(kPostBody) - 1) + "\r\n\r\n" + kPostBody;
+  const std::string post =
+      "POST /com.snowplowanalytics.snowplow/tp2 HTTP/1.1\r\n"
+      "Host: collector.test\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(sizeof(kPostBody) - 1) + "\r\n\r\n" + kPostBody;
 
   constexpr int kClients = 8;
   constexpr int kWarmUp = 200;
@@ -185,8 +186,8 @@ TEST(HotPath, StoringARequestAllocatesNothingOnceWarm) {
   ASSERT_EQ(total, kClients * kMeasured) << "every measured request is answered 200";
   // None per request. A few in all are allowed for what grows rarely: a queue or list reaching a
   // new high-water mark when more requests than ever before meet in one group commit.
-  EXPECT_LE(allocations, uint64_t{2 * kClients}) << allocations << " allocations for " << total
-                                            << " requests";
+  EXPECT_LE(allocations, uint64_t{2 * kClients})
+      << allocations << " allocations for " << total << " requests";
   RecordProperty("allocations", std::to_string(allocations));
   std::printf("%llu allocations for %d stored requests over %d connections\n",
               static_cast<unsigned long long>(allocations), total, kClients);
