@@ -44,8 +44,7 @@ bool HasCloseToken(std::string_view value) {
   return false;
 }
 
-}  // namespace
-
+// An HTTP token (RFC 9110): what a header name must be.
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (const char c : s) {
@@ -57,6 +56,8 @@ bool IsToken(std::string_view s) {
   }
   return true;
 }
+
+}  // namespace
 
 Response::Response(int status, std::string_view content_type, std::string_view body)
     : status(status), content_type(content_type), body(body) {}

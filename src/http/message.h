@@ -84,8 +84,8 @@ class ResponseSlot {
 };
 
 // Completes one request: fill response() (or pass a whole Response) and Send(), exactly once,
-// from any thread; it never blocks and allocates nothing. Move-only. When a Responder that has
-// not sent is destroyed, the server answers 500 so that the connection does not hang.
+// from any thread; it never blocks. Move-only. When a Responder that has not sent is destroyed,
+// the server answers 500 so that the connection does not hang.
 class Responder {
  public:
   Responder() = default;  // answers nothing
@@ -111,9 +111,6 @@ class Responder {
 // (disk, network) finishes elsewhere and calls the Responder from there. The Request is valid
 // until the handler returns; move out of it whatever is needed later.
 using Handler = std::function<void(Request&&, Responder)>;
-
-// An HTTP token (RFC 9110): what a header name must be.
-bool IsToken(std::string_view s);
 
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -32,6 +32,9 @@ constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
 // kept: enough for the records of a few group commits of typical tracker requests.
 constexpr size_t kMaxSpareBuffers = 1024;
 constexpr size_t kMaxSpareCapacity = size_t{16} * 1024;
+// The queue and the batch swap places and keep their capacity; after a burst larger than this
+// many records, the batch gives it back.
+constexpr size_t kMaxKeptBatchCapacity = 4096;
 
 // Deadlines and latencies use the monotonic clock: a wall-clock step must neither seal early
 // nor show as a negative latency.
@@ -189,6 +192,7 @@ class LogWriter::Impl {
       if (interval_sync_running_) CollectIntervalSync();
       if (!batch.empty()) WriteBatch(batch);
       batch.clear();
+      if (batch.capacity() > kMaxKeptBatchCapacity) std::vector<Pending>().swap(batch);
 
       if (unsynced_ && options_.durability == Durability::kInterval && !interval_sync_running_ &&
           SteadyMicros() - last_sync_ >= options_.sync_interval) {
