@@ -199,7 +199,7 @@ struct Core : std::enable_shared_from_this<Core> {
 // them finishes. All members are used only on the connection's loop (executor_), except
 // Shutdown() and, while a request is with the handler, response_ and Send(), which its
 // Responder uses from any thread.
-class Session : public std::enable_shared_from_this<Session>, public ResponseSlot {
+class Session final : public std::enable_shared_from_this<Session>, public ResponseSlot {
  public:
   // `inbox`: the inbox of the connection's loop, or null when it runs on a strand.
   Session(std::shared_ptr<Core> core, tcp::socket socket, uint64_t id, Inbox* inbox)

@@ -151,7 +151,7 @@ std::string MakeRequest(std::string_view method, std::string_view target,
   return out;
 }
 
-struct ResponseCapture::Slot : ResponseSlot {
+struct ResponseCapture::Slot final : ResponseSlot {
   Response& response() override { return building; }
   void Send() override {
     ++sends;
