@@ -8,28 +8,33 @@
 
 namespace footfall {
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+void UniqueFd::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Result<UniqueFd> OpenForReading(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return NotFound(path + ": no such file");
     return ErrnoError("cannot open " + path);
   }
+  return UniqueFd(fd);
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  FOOTFALL_ASSIGN_OR_RETURN(const UniqueFd fd, OpenForReading(path));
   std::string data;
   struct stat st {};
-  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
+  if (::fstat(fd.get(), &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = ErrnoError("read " + path);
-      ::close(fd);
-      return s;
-    }
+    if (n < 0) return ErrnoError("read " + path);
     if (n == 0) break;
     data.append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
   return data;
 }
 

@@ -3,10 +3,38 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
 
 namespace footfall {
+
+// An open file descriptor, closed when it goes.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      Close();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { Close(); }
+
+  int get() const { return fd_; }
+
+ private:
+  void Close();
+  int fd_ = -1;
+};
+
+// Opens `path` read-only; kNotFound when it does not exist, kIoError for other failures.
+Result<UniqueFd> OpenForReading(const std::string& path);
 
 // The file's bytes; kNotFound when it does not exist, kIoError for other failures (a directory,
 // no permission, a read error).

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/base64.h"
+#include "base/files.h"
 #include "base/json_writer.h"
 #include "base/time.h"
 #include "cli/commands.h"
@@ -159,42 +160,34 @@ Status ReadFrom(int fd, uint64_t at, const std::string& path, std::string* data)
 // the frame were there, so the frame was whole before the fresh read began). kNotFound when the
 // file is gone (sealed or removed since it was listed).
 Status ForEachActiveRecord(const std::string& path, const RecordFn& fn) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return NotFound(path + ": no such file");
-    return ErrnoError("cannot open " + path);
-  }
-  const auto walk = [&]() -> Status {
-    std::string file;
-    FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, 0, path, &file));
-    if (file.size() < rawlog::kSegmentHeaderSize) return Status::Ok();  // header being written
-    FOOTFALL_RETURN_IF_ERROR(rawlog::CheckSegmentHeader(file, path));
-    uint64_t read_again_at = 0;
-    for (uint64_t pos = rawlog::kSegmentHeaderSize; pos < file.size();) {
-      const rawlog::FrameView frame = rawlog::ViewFrame(file, pos);
-      switch (frame.kind) {
-        case rawlog::FrameView::Kind::kIncomplete:
-          return Status::Ok();
-        case rawlog::FrameView::Kind::kInvalid:
-          if (rawlog::NotWrittenYet(file, pos)) return Status::Ok();
-          if (read_again_at != pos) {
-            read_again_at = pos;
-            FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, pos, path, &file));
-            break;
-          }
-          return Corruption(path + ": damaged record at offset " + std::to_string(pos) + " of " +
-                            std::to_string(file.size()) + " bytes");
-        case rawlog::FrameView::Kind::kWhole:
-          FOOTFALL_RETURN_IF_ERROR(fn(pos, frame.body));
-          pos += frame.size;
+  FOOTFALL_ASSIGN_OR_RETURN(const UniqueFd opened, OpenForReading(path));
+  const int fd = opened.get();
+  std::string file;
+  FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, 0, path, &file));
+  if (file.size() < rawlog::kSegmentHeaderSize) return Status::Ok();  // header being written
+  FOOTFALL_RETURN_IF_ERROR(rawlog::CheckSegmentHeader(file, path));
+  uint64_t read_again_at = 0;
+  for (uint64_t pos = rawlog::kSegmentHeaderSize; pos < file.size();) {
+    const rawlog::FrameView frame = rawlog::ViewFrame(file, pos);
+    switch (frame.kind) {
+      case rawlog::FrameView::Kind::kIncomplete:
+        return Status::Ok();
+      case rawlog::FrameView::Kind::kInvalid:
+        if (rawlog::NotWrittenYet(file, pos)) return Status::Ok();
+        if (read_again_at != pos) {
+          read_again_at = pos;
+          FOOTFALL_RETURN_IF_ERROR(ReadFrom(fd, pos, path, &file));
           break;
-      }
+        }
+        return Corruption(path + ": damaged record at offset " + std::to_string(pos) + " of " +
+                          std::to_string(file.size()) + " bytes");
+      case rawlog::FrameView::Kind::kWhole:
+        FOOTFALL_RETURN_IF_ERROR(fn(pos, frame.body));
+        pos += frame.size;
+        break;
     }
-    return Status::Ok();
-  };
-  Status s = walk();
-  ::close(fd);
-  return s;
+  }
+  return Status::Ok();
 }
 
 // Buffered standard output: records are written in large blocks.

@@ -119,17 +119,9 @@ bool NotWrittenYet(std::string_view data, uint64_t pos) {
 }
 
 Result<uint64_t> WrittenBytes(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return NotFound(path + ": no such file");
-    return ErrnoError("cannot open " + path);
-  }
+  FOOTFALL_ASSIGN_OR_RETURN(const UniqueFd fd, OpenForReading(path));
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    Status s = ErrnoError("cannot stat " + path);
-    ::close(fd);
-    return s;
-  }
+  if (::fstat(fd.get(), &st) != 0) return ErrnoError("cannot stat " + path);
   const auto size = static_cast<uint64_t>(st.st_size);
   // Follow the record lengths from the header (a record's own bytes may end in zeros, so the
   // file cannot be read from its end): a length of 0, or one that runs past the file, ends it.
@@ -138,13 +130,9 @@ Result<uint64_t> WrittenBytes(const std::string& path) {
   uint64_t window_at = 0, window_len = 0;
   while (at + kRecordHeaderSize <= size) {
     if (at < window_at || at + kRecordHeaderSize > window_at + window_len) {
-      const ssize_t n = ::pread(fd, window.data(), window.size(), static_cast<off_t>(at));
+      const ssize_t n = ::pread(fd.get(), window.data(), window.size(), static_cast<off_t>(at));
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        Status s = ErrnoError("read " + path);
-        ::close(fd);
-        return s;
-      }
+      if (n < 0) return ErrnoError("read " + path);
       window_at = at;
       window_len = static_cast<uint64_t>(n);
       if (window_len < kRecordHeaderSize) break;  // cut meanwhile (a seal cuts the zeros)
@@ -153,7 +141,6 @@ Result<uint64_t> WrittenBytes(const std::string& path) {
     if (len == 0 || len > kMaxRecordSize || at + kRecordHeaderSize + len > size) break;
     at += kRecordHeaderSize + len;
   }
-  ::close(fd);
   return at;
 }
 
