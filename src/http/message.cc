@@ -74,29 +74,38 @@ void Response::AddHeader(std::string_view name, std::string_view value) {
   header_lines_.append(name).append(": ").append(value).append("\r\n");
 }
 
+namespace {
+
+// Calls fn(name, value) for each "Name: value\r\n" line of `lines` until it returns true.
+template <class Fn>
+void ForEachHeaderLine(std::string_view lines, const Fn& fn) {
+  while (!lines.empty()) {
+    const size_t end = lines.find("\r\n");
+    const std::string_view line = lines.substr(0, end);
+    const size_t colon = line.find(": ");
+    if (fn(line.substr(0, colon), line.substr(colon + 2))) return;
+    lines.remove_prefix(end + 2);
+  }
+}
+
+}  // namespace
+
 HeaderList Response::Headers() const {
   HeaderList out;
-  std::string_view rest = header_lines_;
-  while (!rest.empty()) {
-    const size_t end = rest.find("\r\n");
-    const std::string_view line = rest.substr(0, end);
-    const size_t colon = line.find(": ");
-    out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
-    rest.remove_prefix(end + 2);
-  }
+  ForEachHeaderLine(header_lines_, [&](std::string_view name, std::string_view value) {
+    out.emplace_back(name, value);
+    return false;
+  });
   return out;
 }
 
 std::optional<std::string_view> Response::Header(std::string_view name) const {
-  std::string_view rest = header_lines_;
-  while (!rest.empty()) {
-    const size_t end = rest.find("\r\n");
-    const std::string_view line = rest.substr(0, end);
-    const size_t colon = line.find(": ");
-    if (EqualsIgnoreCase(line.substr(0, colon), name)) return line.substr(colon + 2);
-    rest.remove_prefix(end + 2);
-  }
-  return std::nullopt;
+  std::optional<std::string_view> found;
+  ForEachHeaderLine(header_lines_, [&](std::string_view n, std::string_view value) {
+    if (EqualsIgnoreCase(n, name)) found = value;
+    return found.has_value();
+  });
+  return found;
 }
 
 void Response::TruncateHeaders(size_t size) {
