@@ -8,9 +8,27 @@
 
 namespace footfall {
 
-void UniqueFd::Close() {
+void UniqueFd::reset(int fd) {
   if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  fd_ = fd;
+}
+
+Status UniqueFd::Close(std::string_view path) {
+  const int fd = std::exchange(fd_, -1);
+  if (fd >= 0 && ::close(fd) != 0) return ErrnoError("close " + std::string(path));
+  return Status::Ok();
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write " + path);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
 }
 
 Result<UniqueFd> OpenForReading(const std::string& path) {
@@ -51,39 +69,24 @@ Status MakeDirs(const std::string& dir) {
 }
 
 Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open directory " + dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of directory " + dir);
+  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError("cannot open directory " + dir);
+  if (::fsync(fd.get()) != 0) return ErrnoError("fsync of directory " + dir);
   return Status::Ok();
 }
 
 Status WriteFileDurably(const std::string& path, std::string_view bytes) {
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot create " + tmp);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = ErrnoError("write " + tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    done += static_cast<size_t>(n);
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) return ErrnoError("cannot create " + tmp);
+  Status s = WriteAll(fd.get(), bytes, tmp);
+  if (s.ok() && ::fdatasync(fd.get()) != 0) s = ErrnoError("fdatasync " + tmp);
+  const Status closed = fd.Close(tmp);
+  if (s.ok()) s = closed;
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    s = ErrnoError("rename " + tmp + " to " + path);
   }
-  if (::fdatasync(fd) != 0) {
-    Status s = ErrnoError("fdatasync " + tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = ErrnoError("rename " + tmp + " to " + path);
+  if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;
   }

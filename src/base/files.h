@@ -16,22 +16,27 @@ class UniqueFd {
   explicit UniqueFd(int fd) : fd_(fd) {}
   UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      Close();
-      fd_ = std::exchange(other.fd_, -1);
-    }
+    if (this != &other) reset(std::exchange(other.fd_, -1));
     return *this;
   }
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { Close(); }
+  ~UniqueFd() { reset(); }
 
   int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Closes the descriptor held, if any, and holds `fd` instead.
+  void reset(int fd = -1);
+  // Closes now and says whether close(2) failed, naming `path`: for a file written to, a failed
+  // close can be the first report of a lost write.
+  Status Close(std::string_view path);
 
  private:
-  void Close();
   int fd_ = -1;
 };
+
+// Writes all of `data` to `fd` at its current offset; an error names `path`.
+Status WriteAll(int fd, std::string_view data, const std::string& path);
 
 // Opens `path` read-only; kNotFound when it does not exist, kIoError for other failures.
 Result<UniqueFd> OpenForReading(const std::string& path);

@@ -37,23 +37,17 @@ Result<std::shared_ptr<SpillFile>> SpillFile::Create(const std::string& dir,
                                                      SpillCounters* counters) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
   std::string templ = dir + "/footfall-spill-XXXXXX";
-  const int fd = ::mkostemp(templ.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("creating a spill file in " + dir);
+  UniqueFd fd(::mkostemp(templ.data(), O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError("creating a spill file in " + dir);
   // Nameless from now on: nothing to clean up, whatever happens to the job or the process.
-  if (::unlink(templ.c_str()) != 0) {
-    Status s = ErrnoError("unlinking spill file " + templ);
-    ::close(fd);
-    return s;
-  }
+  if (::unlink(templ.c_str()) != 0) return ErrnoError("unlinking spill file " + templ);
   if (counters != nullptr) counters->spill_files.fetch_add(1, std::memory_order_relaxed);
-  return std::shared_ptr<SpillFile>(new SpillFile(fd, dir, counters));
+  return std::shared_ptr<SpillFile>(new SpillFile(std::move(fd), dir, counters));
 }
-
-SpillFile::~SpillFile() { ::close(fd_); }
 
 Status SpillFile::Append(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("writing a spill file in " + dir_);
@@ -66,7 +60,7 @@ Status SpillFile::Append(std::string_view bytes) {
 
 Status SpillFile::ReadAt(uint64_t offset, size_t n, char* dst) const {
   while (n > 0) {
-    const ssize_t r = ::pread(fd_, dst, n, static_cast<off_t>(offset));
+    const ssize_t r = ::pread(fd_.get(), dst, n, static_cast<off_t>(offset));
     if (r < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("reading a spill file in " + dir_);

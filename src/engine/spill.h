@@ -14,7 +14,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "base/files.h"
 #include "base/status.h"
 
 namespace footfall::engine {
@@ -37,7 +39,6 @@ class SpillFile {
  public:
   // kIoError naming `dir` when the file cannot be made; `dir` is created when missing.
   static Result<std::shared_ptr<SpillFile>> Create(const std::string& dir, SpillCounters* counters);
-  ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
 
@@ -47,9 +48,9 @@ class SpillFile {
   SpillCounters* counters() const { return counters_; }
 
  private:
-  SpillFile(int fd, std::string dir, SpillCounters* counters)
-      : fd_(fd), dir_(std::move(dir)), counters_(counters) {}
-  int fd_;
+  SpillFile(UniqueFd fd, std::string dir, SpillCounters* counters)
+      : fd_(std::move(fd)), dir_(std::move(dir)), counters_(counters) {}
+  UniqueFd fd_;
   std::string dir_;  // for messages
   SpillCounters* counters_;
   uint64_t size_ = 0;

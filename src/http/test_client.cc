@@ -22,9 +22,10 @@ const std::string* TestResponse::Header(std::string_view name) const {
 }
 
 Result<TestClient> TestClient::Connect(uint16_t port, int timeout_ms) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return ErrnoError("socket");
-  TestClient client(fd);
+  UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!socket.valid()) return ErrnoError("socket");
+  const int fd = socket.get();
+  TestClient client(std::move(socket));
   timeval tv{};
   tv.tv_sec = timeout_ms / 1000;
   tv.tv_usec = static_cast<suseconds_t>(timeout_ms % 1000) * 1000;
@@ -42,25 +43,9 @@ Result<TestClient> TestClient::Connect(uint16_t port, int timeout_ms) {
   return client;
 }
 
-TestClient::TestClient(TestClient&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), buffer_(std::move(other.buffer_)) {}
-
-TestClient& TestClient::operator=(TestClient&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-    buffer_ = std::move(other.buffer_);
-  }
-  return *this;
-}
-
-TestClient::~TestClient() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 Status TestClient::Send(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("send");
@@ -73,7 +58,7 @@ Status TestClient::Send(std::string_view bytes) {
 Status TestClient::Fill() {
   char chunk[16384];
   for (;;) {
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    const ssize_t n = ::recv(fd_.get(), chunk, sizeof(chunk), 0);
     if (n > 0) {
       buffer_.append(chunk, static_cast<size_t>(n));
       return Status::Ok();
@@ -129,17 +114,17 @@ bool TestClient::WaitForClose(int timeout_ms) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) return false;
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), MSG_DONTWAIT);
+    const ssize_t n = ::recv(fd_.get(), chunk, sizeof(chunk), MSG_DONTWAIT);
     if (n == 0) return true;
     if (n < 0 && errno != EAGAIN && errno != EINTR) return true;  // reset
   }
 }
 
-void TestClient::ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
+void TestClient::ShutdownWrite() { ::shutdown(fd_.get(), SHUT_WR); }
 
 std::string MakeRequest(std::string_view method, std::string_view target,
                         std::string_view extra_headers, std::string_view body) {

@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "base/files.h"
 #include "base/status.h"
 #include "http/message.h"
 
@@ -27,10 +29,6 @@ class TestClient {
   // Connects to 127.0.0.1:port; reads give up after `timeout_ms` without data.
   static Result<TestClient> Connect(uint16_t port, int timeout_ms = 10000);
 
-  TestClient(TestClient&& other) noexcept;
-  TestClient& operator=(TestClient&& other) noexcept;
-  ~TestClient();
-
   Status Send(std::string_view bytes);
   // Reads one response; its body by Content-Length (none when `head_request` or when the
   // status has none). Bytes after it stay buffered for the next call.
@@ -41,11 +39,11 @@ class TestClient {
   void ShutdownWrite();
 
  private:
-  explicit TestClient(int fd) : fd_(fd) {}
+  explicit TestClient(UniqueFd fd) : fd_(std::move(fd)) {}
   // Receives more bytes into buffer_; kIoError on timeout, error or EOF.
   Status Fill();
 
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string buffer_;
 };
 

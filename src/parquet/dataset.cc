@@ -21,6 +21,7 @@ namespace {
 using Kind = LogicalType::Kind;
 
 constexpr std::string_view kStagedSuffix = ".staged";
+// What WriteFileDurably and the Parquet writer add to a name while the file is being written.
 constexpr std::string_view kTmpSuffix = ".tmp";
 constexpr std::string_view kParquetSuffix = ".parquet";
 
@@ -57,38 +58,6 @@ Status Rename(const std::string& from, const std::string& to) {
 Status Unlink(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError("cannot remove " + path);
   return Status::Ok();
-}
-
-// Writes `data` to `path` + ".tmp", fsyncs it, renames it to `path` and fsyncs `dir`.
-Status WriteFileAtomically(const std::string& dir, const std::string& path, std::string_view data) {
-  const std::string tmp = path + std::string(kTmpSuffix);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot create " + tmp);
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = ErrnoError("write of " + tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    Status s = ErrnoError("fsync of " + tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  if (::close(fd) != 0) {
-    Status s = ErrnoError("close of " + tmp);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  FOOTFALL_RETURN_IF_ERROR(Rename(tmp, path));
-  return SyncDirectory(dir);
 }
 
 struct DirEntry {
@@ -832,7 +801,7 @@ Result<int64_t> DatasetWriter::Commit(CommitOptions options) {
             [](const DatasetFile& a, const DatasetFile& b) { return a.path < b.path; });
 
   FOOTFALL_RETURN_IF_ERROR(
-      WriteFileAtomically(w.dir, w.dir + "/" + ManifestName(next.version), EncodeManifest(next)));
+      WriteFileDurably(w.dir + "/" + ManifestName(next.version), EncodeManifest(next)));
   const int64_t version = next.version;
   w.retained.push_back(std::move(next));
   // The version is published. Old manifests and the files only they list go now; should that

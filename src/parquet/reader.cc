@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/bytes.h"
+#include "base/files.h"
 #include "parquet/column_reader.h"
 #include "parquet/compression.h"
 #include "parquet/statistics.h"
@@ -40,16 +41,12 @@ struct ChunkRange {
 struct ParquetReader::Impl {
   std::string path;
   ReaderOptions options;
-  int fd = -1;              // a file opened by Open
+  UniqueFd fd;              // a file opened by Open
   std::string_view buffer;  // or the bytes given to OpenBuffer
   uint64_t file_size = 0;
   FileMetaData metadata;
   Schema schema;
   std::vector<std::vector<ChunkRange>> chunks;  // [row group][column]
-
-  ~Impl() {
-    if (fd >= 0) ::close(fd);
-  }
 
   // Points `*out` at bytes [offset, offset + n) of the file, read into `scratch` when needed.
   Status ReadAt(uint64_t offset, uint64_t n, std::string* scratch, std::string_view* out) const;
@@ -68,7 +65,7 @@ Status ParquetReader::Impl::ReadAt(uint64_t offset, uint64_t n, std::string* scr
     return Corruption(path + ": read of " + Num(n) + " bytes at " + Num(offset) +
                       " runs past the end of the file");
   }
-  if (fd < 0) {
+  if (!fd.valid()) {
     *out = buffer.substr(offset, n);
     return Status::Ok();
   }
@@ -76,7 +73,7 @@ Status ParquetReader::Impl::ReadAt(uint64_t offset, uint64_t n, std::string* scr
   uint64_t done = 0;
   while (done < n) {
     const ssize_t r =
-        ::pread(fd, scratch->data() + done, n - done, static_cast<off_t>(offset + done));
+        ::pread(fd.get(), scratch->data() + done, n - done, static_cast<off_t>(offset + done));
     if (r < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("read " + path);
@@ -226,13 +223,13 @@ Result<ParquetReader> ParquetReader::Open(const std::string& path, ReaderOptions
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
-  impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (impl->fd < 0) {
+  impl->fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!impl->fd.valid()) {
     if (errno == ENOENT) return NotFound("no Parquet file " + path);
     return ErrnoError("cannot open " + path);
   }
   struct stat st {};
-  if (::fstat(impl->fd, &st) != 0) return ErrnoError("stat " + path);
+  if (::fstat(impl->fd.get(), &st) != 0) return ErrnoError("stat " + path);
   impl->file_size = static_cast<uint64_t>(st.st_size);
   FOOTFALL_RETURN_IF_ERROR(impl->Init());
   return ParquetReader(std::move(impl));

@@ -55,7 +55,7 @@ struct ParquetWriter::Impl {
   Schema schema;
   WriterOptions options;
   ColumnChunkEncoder encoder;
-  int fd = -1;
+  UniqueFd fd;
   uint64_t offset = 0;  // bytes written to the temporary file
   bool published = false;
   Status failed;                      // the I/O error that stopped the writer, if any
@@ -79,7 +79,6 @@ struct ParquetWriter::Impl {
                                    .max_statistics_bytes = options.max_statistics_bytes}) {}
 
   ~Impl() {
-    if (fd >= 0) ::close(fd);
     if (!published) ::unlink(tmp_path.c_str());
   }
 
@@ -92,15 +91,8 @@ struct ParquetWriter::Impl {
   }
 
   Status Append(std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = ::write(fd, data.data(), data.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError("write to " + tmp_path);
-      }
-      data.remove_prefix(static_cast<size_t>(n));
-      offset += static_cast<uint64_t>(n);
-    }
+    FOOTFALL_RETURN_IF_ERROR(WriteAll(fd.get(), data, tmp_path));
+    offset += data.size();
     return Status::Ok();
   }
 
@@ -171,10 +163,8 @@ struct ParquetWriter::Impl {
     PutFixed32(&tail, static_cast<uint32_t>(tail.size()));
     tail.append(kMagic);
     FOOTFALL_RETURN_IF_ERROR(Append(tail));
-    if (::fsync(fd) != 0) return ErrnoError("fsync of " + tmp_path);
-    const int rc = ::close(fd);
-    fd = -1;
-    if (rc != 0) return ErrnoError("close of " + tmp_path);
+    if (::fsync(fd.get()) != 0) return ErrnoError("fsync of " + tmp_path);
+    FOOTFALL_RETURN_IF_ERROR(fd.Close(tmp_path));
     if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
       return ErrnoError("rename of " + tmp_path + " to " + path);
     }
@@ -196,8 +186,8 @@ Result<ParquetWriter> ParquetWriter::Create(std::string path, Schema schema,
   s = CheckOptions(options);
   if (!s.ok()) return s.WithContext(path);
   auto impl = std::make_unique<Impl>(std::move(path), std::move(schema), std::move(options));
-  impl->fd = ::open(impl->tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (impl->fd < 0) {
+  impl->fd.reset(::open(impl->tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!impl->fd.valid()) {
     const Status err = ErrnoError("cannot create " + impl->tmp_path);
     impl->published = true;  // nothing of ours to remove
     return err;

@@ -42,31 +42,8 @@ Result<HttpClient> HttpClient::Connect(const std::string& target) {
   return client;
 }
 
-HttpClient::HttpClient(HttpClient&& other) noexcept
-    : host_(std::move(other.host_)),
-      port_(std::move(other.port_)),
-      fd_(other.fd_),
-      buffer_(std::move(other.buffer_)) {
-  other.fd_ = -1;
-}
-
-HttpClient& HttpClient::operator=(HttpClient&& other) noexcept {
-  if (this != &other) {
-    CloseSocket();
-    host_ = std::move(other.host_);
-    port_ = std::move(other.port_);
-    fd_ = other.fd_;
-    buffer_ = std::move(other.buffer_);
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-HttpClient::~HttpClient() { CloseSocket(); }
-
 void HttpClient::CloseSocket() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   buffer_.clear();
 }
 
@@ -82,19 +59,18 @@ Status HttpClient::Open() {
   }
   Status last = IoError("no address for " + host_ + ":" + port_);
   for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+    UniqueFd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol));
+    if (!fd.valid()) continue;
+    if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) == 0) {
       const int one = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      fd_ = fd;
+      ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      fd_ = std::move(fd);
       break;
     }
     last = ErrnoError("cannot connect to " + host_ + ":" + port_);
-    ::close(fd);
   }
   ::freeaddrinfo(res);
-  return fd_ >= 0 ? Status::Ok() : last;
+  return fd_.valid() ? Status::Ok() : last;
 }
 
 Result<HttpClient::Response> HttpClient::Send(
@@ -118,10 +94,10 @@ Result<HttpClient::Response> HttpClient::Send(
 }
 
 Result<HttpClient::Response> HttpClient::SendOnce(const std::string& request) {
-  if (fd_ < 0) FOOTFALL_RETURN_IF_ERROR(Open());
+  if (!fd_.valid()) FOOTFALL_RETURN_IF_ERROR(Open());
   size_t sent = 0;
   while (sent < request.size()) {
-    const ssize_t n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd_.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       Status s = ErrnoError("send to " + host_ + ":" + port_);
@@ -133,7 +109,7 @@ Result<HttpClient::Response> HttpClient::SendOnce(const std::string& request) {
   const auto read_more = [&]() -> Status {
     char buf[16384];
     for (;;) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      const ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         Status s = n == 0 ? IoError("connection to " + host_ + ":" + port_ + " closed")

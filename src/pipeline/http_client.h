@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/files.h"
 #include "base/status.h"
 
 namespace footfall::pipeline {
@@ -21,10 +22,6 @@ class HttpClient {
   // the server closed the connection between requests.
   static Result<HttpClient> Connect(const std::string& target);
 
-  HttpClient(HttpClient&& other) noexcept;
-  HttpClient& operator=(HttpClient&& other) noexcept;
-  ~HttpClient();
-
   Result<Response> Send(const std::string& method, const std::string& path_and_query,
                         const std::vector<std::pair<std::string, std::string>>& headers = {},
                         const std::string& body = "");
@@ -37,7 +34,7 @@ class HttpClient {
 
   std::string host_;
   std::string port_;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string buffer_;  // bytes read past the previous response
 };
 

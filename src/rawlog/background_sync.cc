@@ -1,7 +1,5 @@
 #include "rawlog/background_sync.h"
 
-#include <unistd.h>
-
 #include <cassert>
 #include <utility>
 
@@ -47,7 +45,7 @@ void BackgroundSync::Run() {
       job_.reset();
     }
     Status status = sync_(job);
-    ::close(job.fd);
+    job.fd.reset();
     {
       std::lock_guard<std::mutex> l(mu_);
       outcome_ = Outcome{std::move(job), std::move(status)};

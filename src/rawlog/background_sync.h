@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "base/files.h"
 #include "base/status.h"
 #include "base/time.h"
 
@@ -18,10 +19,10 @@ namespace footfall::rawlog {
 
 class BackgroundSync {
  public:
-  // What to sync: `fd` (owned: closed once synced) is a descriptor of segment `segment`, which
-  // held `size` bytes when the sync was asked for at `started`.
+  // What to sync: `fd` (closed once synced) is a descriptor of segment `segment`, which held
+  // `size` bytes when the sync was asked for at `started`.
   struct Job {
-    int fd = -1;
+    UniqueFd fd;
     std::string path;
     uint64_t segment = 0;
     uint64_t size = 0;

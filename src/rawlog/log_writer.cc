@@ -347,14 +347,14 @@ class LogWriter::Impl {
   // kInterval: the periodic sync runs on background_sync_, through a second descriptor of the
   // active segment, while this thread goes on writing and acknowledging records.
   void StartIntervalSync() {
-    Result<int> fd = active_->DuplicateDescriptor();
+    Result<UniqueFd> fd = active_->DuplicateDescriptor();
     if (!fd.ok()) {
       CountIoError();
       return IntervalSyncFailed(fd.status(), active_->number());
     }
     interval_sync_running_ = true;
     background_sync_.Start(
-        {*fd, active_->path(), active_->number(), active_->size(), SteadyMicros()});
+        {std::move(*fd), active_->path(), active_->number(), active_->size(), SteadyMicros()});
   }
 
   void CollectIntervalSync() {
@@ -571,17 +571,18 @@ class LogWriter::Impl {
   bool background_sync_done_ = false;  // guarded by mu_: an outcome waits in background_sync_
 
   // Last, so that it stops (finishing a sync in progress) before the members it uses go.
-  BackgroundSync background_sync_{
-      [this](const BackgroundSync::Job& job) {
-        return Timed([&] {
-          return ::fdatasync(job.fd) == 0 ? Status::Ok() : ErrnoError("fdatasync " + job.path);
-        });
-      },
-      [this] {
-        std::lock_guard<std::mutex> l(mu_);
-        background_sync_done_ = true;
-        cv_.notify_one();
-      }};
+  BackgroundSync background_sync_{[this](const BackgroundSync::Job& job) {
+                                    return Timed([&] {
+                                      return ::fdatasync(job.fd.get()) == 0
+                                                 ? Status::Ok()
+                                                 : ErrnoError("fdatasync " + job.path);
+                                    });
+                                  },
+                                  [this] {
+                                    std::lock_guard<std::mutex> l(mu_);
+                                    background_sync_done_ = true;
+                                    cv_.notify_one();
+                                  }};
 };
 
 LogWriter::LogWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -219,47 +219,13 @@ void EndFrame(size_t frame_start, std::string* out) {
   EncodeFixed32(header + 4, MaskCrc(Crc32c(body)));
 }
 
-ActiveSegment::ActiveSegment(std::string dir, uint64_t number, int fd)
+ActiveSegment::ActiveSegment(std::string dir, uint64_t number, UniqueFd fd)
     : dir_(std::move(dir)),
       path_(Join(dir_, SegmentFileName(number, false))),
       number_(number),
-      fd_(fd),
+      fd_(std::move(fd)),
       size_(kSegmentHeaderSize),
       allocated_(kSegmentHeaderSize) {}
-
-ActiveSegment::ActiveSegment(ActiveSegment&& other) noexcept
-    : dir_(std::move(other.dir_)),
-      path_(std::move(other.path_)),
-      number_(other.number_),
-      fd_(other.fd_),
-      size_(other.size_),
-      allocated_(other.allocated_),
-      preallocate_(other.preallocate_),
-      sealed_(other.sealed_),
-      damaged_(other.damaged_) {
-  other.fd_ = -1;
-}
-
-ActiveSegment& ActiveSegment::operator=(ActiveSegment&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    dir_ = std::move(other.dir_);
-    path_ = std::move(other.path_);
-    number_ = other.number_;
-    fd_ = other.fd_;
-    size_ = other.size_;
-    allocated_ = other.allocated_;
-    preallocate_ = other.preallocate_;
-    sealed_ = other.sealed_;
-    damaged_ = other.damaged_;
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-ActiveSegment::~ActiveSegment() {
-  if (fd_ >= 0) ::close(fd_);
-}
 
 bool ActiveSegment::empty() const { return size_ <= kSegmentHeaderSize; }
 
@@ -267,15 +233,15 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
                                             WhenDurable durable) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string path = Join(dir, SegmentFileName(number, false));
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot create segment " + path);
-  ActiveSegment seg(dir, number, fd);
-  Status s = WriteAllAt(fd, HeaderBytes(), 0, path);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd.valid()) return ErrnoError("cannot create segment " + path);
+  ActiveSegment seg(dir, number, std::move(fd));
+  Status s = WriteAllAt(seg.fd_.get(), HeaderBytes(), 0, path);
   // The header and the directory entry must be durable before any record is acknowledged.
   if (durable == WhenDurable::kOnCreate) {
     seg.preallocate_ = true;
     if (s.ok()) seg.Preallocate(kSegmentHeaderSize);
-    if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoError("fdatasync " + path);
+    if (s.ok() && ::fdatasync(seg.fd_.get()) != 0) s = ErrnoError("fdatasync " + path);
     if (s.ok()) s = SyncDirectory(dir);
   }
   if (!s.ok()) {
@@ -295,7 +261,8 @@ void ActiveSegment::Preallocate(uint64_t need) {
     const uint64_t n = std::min<uint64_t>(zeros->size(), target - allocated_);
     // Best effort: on a full disk the records are appended as they come (the append then
     // fails on its own if they do not fit either).
-    if (!WriteAllAt(fd_, std::string_view(*zeros).substr(0, n), allocated_, path_, &allocated_)
+    if (!WriteAllAt(fd_.get(), std::string_view(*zeros).substr(0, n), allocated_, path_,
+                    &allocated_)
              .ok()) {
       return;
     }
@@ -303,13 +270,13 @@ void ActiveSegment::Preallocate(uint64_t need) {
 }
 
 Status ActiveSegment::AppendFramed(std::string_view frames) {
-  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (!fd_.valid()) return FailedPrecondition("segment " + path_ + " is closed");
   if (damaged_) return FailedPrecondition("segment " + path_ + " is damaged");
   Preallocate(size_ + frames.size());
-  Status s = WriteAllAt(fd_, frames, size_, path_);
+  Status s = WriteAllAt(fd_.get(), frames, size_, path_);
   if (!s.ok()) {
     // Leave no partial frame behind: the next append must start on a frame boundary.
-    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+    if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
       damaged_ = true;
       return ErrnoError("cannot undo a failed append to " + path_);
     }
@@ -322,24 +289,24 @@ Status ActiveSegment::AppendFramed(std::string_view frames) {
 }
 
 Status ActiveSegment::Sync() {
-  if (fd_ >= 0 && ::fdatasync(fd_) != 0) return ErrnoError("fdatasync " + path_);
+  if (fd_.valid() && ::fdatasync(fd_.get()) != 0) return ErrnoError("fdatasync " + path_);
   return Status::Ok();
 }
 
-Result<int> ActiveSegment::DuplicateDescriptor() const {
-  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
-  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) return ErrnoError("cannot duplicate the descriptor of " + path_);
+Result<UniqueFd> ActiveSegment::DuplicateDescriptor() const {
+  if (!fd_.valid()) return FailedPrecondition("segment " + path_ + " is closed");
+  UniqueFd fd(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
+  if (!fd.valid()) return ErrnoError("cannot duplicate the descriptor of " + path_);
   return fd;
 }
 
 Status ActiveSegment::TruncateTo(uint64_t size) {
-  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (!fd_.valid()) return FailedPrecondition("segment " + path_ + " is closed");
   if (size < kSegmentHeaderSize || size > size_) {
     return InvalidArgument("cannot cut " + path_ + " of " + std::to_string(size_) + " bytes to " +
                            std::to_string(size));
   }
-  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+  if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) {
     damaged_ = true;
     return ErrnoError("cannot truncate " + path_);
   }
@@ -350,19 +317,18 @@ Status ActiveSegment::TruncateTo(uint64_t size) {
 
 Status ActiveSegment::Seal() {
   const std::string to = Join(dir_, SegmentFileName(number_, true));
-  if (fd_ < 0) return FailedPrecondition("segment " + path_ + " is closed");
+  if (!fd_.valid()) return FailedPrecondition("segment " + path_ + " is closed");
   // A sealed segment ends with its last record: the zeros ahead of it go.
   if (allocated_ > size_) {
-    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+    if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
       return ErrnoError("cannot cut the unused space off " + path_);
     }
     allocated_ = size_;
   }
-  if (::fsync(fd_) != 0) return ErrnoError("fsync " + path_);
+  if (::fsync(fd_.get()) != 0) return ErrnoError("fsync " + path_);
   ::chmod(path_.c_str(), 0444);  // sealed segments are read-only forever
   if (::rename(path_.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + path_);
-  ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   sealed_ = true;
   return SyncDirectory(dir_);
 }
@@ -420,11 +386,9 @@ Status SealRecovered(const std::string& dir, uint64_t number) {
     if (::unlink(from.c_str()) != 0) return ErrnoError("cannot remove empty segment " + from);
     return SyncDirectory(dir);
   }
-  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open " + from);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync " + from);
+  const UniqueFd fd(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError("cannot open " + from);
+  if (::fsync(fd.get()) != 0) return ErrnoError("fsync " + from);
   return RenameSealed(dir, from, Join(dir, SegmentFileName(number, true)));
 }
 

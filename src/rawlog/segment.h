@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/file_lock.h"
+#include "base/files.h"
 #include "base/status.h"
 
 namespace footfall::rawlog {
@@ -56,9 +57,9 @@ class ActiveSegment {
   // number can be created again.
   static Result<ActiveSegment> Create(const std::string& dir, uint64_t number,
                                       WhenDurable durable = WhenDurable::kOnCreate);
-  ActiveSegment(ActiveSegment&& other) noexcept;
-  ActiveSegment& operator=(ActiveSegment&& other) noexcept;
-  ~ActiveSegment();  // closes without sealing (a crash-like stop; recovery seals it later)
+  // Destroyed unsealed, a segment is closed as it is (a crash-like stop; recovery seals it later).
+  ActiveSegment(ActiveSegment&& other) noexcept = default;
+  ActiveSegment& operator=(ActiveSegment&& other) noexcept = default;
 
   // Appends a frame for each record in `frames` already framed with FrameRecord (one write).
   // On failure the file is cut back to its size before the call, so no partial frame stays;
@@ -67,7 +68,7 @@ class ActiveSegment {
   Status Sync();
   // A second descriptor of the file (owned by the caller), so that another thread can sync it
   // while this one keeps appending: an fdatasync through either makes the same bytes durable.
-  Result<int> DuplicateDescriptor() const;
+  Result<UniqueFd> DuplicateDescriptor() const;
   // Cuts the file back to `size` bytes (a frame boundary at or above the header, at most
   // size()), dropping frames whose sync failed. Sets damaged() when the cut fails.
   Status TruncateTo(uint64_t size);
@@ -85,11 +86,11 @@ class ActiveSegment {
   bool damaged() const { return damaged_; }
 
  private:
-  ActiveSegment(std::string dir, uint64_t number, int fd);
+  ActiveSegment(std::string dir, uint64_t number, UniqueFd fd);
   std::string dir_;
   std::string path_;
   uint64_t number_ = 0;
-  int fd_ = -1;
+  UniqueFd fd_;
   void Preallocate(uint64_t need);  // zeros up to past `need`, when preallocate_
 
   uint64_t size_ = 0;       // header and records

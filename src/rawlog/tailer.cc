@@ -35,45 +35,6 @@ Micros SteadyMicros() {
 Tailer::Tailer(std::string dir, Position from, TailerOptions options)
     : dir_(std::move(dir)), options_(options), pos_(from) {}
 
-Tailer::Tailer(Tailer&& other) noexcept
-    : dir_(std::move(other.dir_)),
-      options_(other.options_),
-      pos_(other.pos_),
-      check_offset_(other.check_offset_),
-      fd_(std::exchange(other.fd_, -1)),
-      dev_(other.dev_),
-      ino_(other.ino_),
-      sealed_(other.sealed_),
-      finished_(other.finished_),
-      trailing_bytes_(other.trailing_bytes_),
-      buf_(std::move(other.buf_)),
-      buf_len_(std::exchange(other.buf_len_, 0)),
-      buf_offset_(other.buf_offset_),
-      last_listing_(other.last_listing_) {}
-
-Tailer& Tailer::operator=(Tailer&& other) noexcept {
-  if (this != &other) {
-    CloseFile();
-    dir_ = std::move(other.dir_);
-    options_ = other.options_;
-    pos_ = other.pos_;
-    check_offset_ = other.check_offset_;
-    fd_ = std::exchange(other.fd_, -1);
-    dev_ = other.dev_;
-    ino_ = other.ino_;
-    sealed_ = other.sealed_;
-    finished_ = other.finished_;
-    trailing_bytes_ = other.trailing_bytes_;
-    buf_ = std::move(other.buf_);
-    buf_len_ = std::exchange(other.buf_len_, 0);
-    buf_offset_ = other.buf_offset_;
-    last_listing_ = other.last_listing_;
-  }
-  return *this;
-}
-
-Tailer::~Tailer() { CloseFile(); }
-
 Result<Tailer> Tailer::Open(std::string dir, Position from, TailerOptions options) {
   if (from.segment == 0) {
     if (from.offset != 0) {
@@ -92,8 +53,7 @@ Result<Tailer> Tailer::Open(std::string dir, Position from, TailerOptions option
 }
 
 void Tailer::CloseFile() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   sealed_ = false;
   finished_ = false;
   trailing_bytes_ = false;
@@ -114,13 +74,13 @@ Result<Tailer::Opened> Tailer::OpenCurrent() {
   // first open misses, the second finds the sealed file if the rename happened in between.
   bool sealed = false;
   std::string path = SegmentPath(dir_, pos_.segment, false);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid() && errno == ENOENT) {
     sealed = true;
     path = SegmentPath(dir_, pos_.segment, true);
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   }
-  if (fd < 0) {
+  if (!fd.valid()) {
     if (errno != ENOENT) return ErrnoError("cannot open " + path);
     // Not made yet, or removed by recovery because it held no record. A later number exists
     // without this one only in the second case; listing the directory tells, at a bounded rate.
@@ -142,12 +102,8 @@ Result<Tailer::Opened> Tailer::OpenCurrent() {
     return Opened::kNotYet;
   }
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    Status s = ErrnoError("cannot stat " + path);
-    ::close(fd);
-    return s;
-  }
-  fd_ = fd;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoError("cannot stat " + path);
+  fd_ = std::move(fd);
   dev_ = st.st_dev;
   ino_ = st.st_ino;
   sealed_ = sealed;
@@ -181,7 +137,7 @@ Result<Tailer::Opened> Tailer::OpenCurrent() {
 Status Tailer::CheckOffset() {
   const std::string path = SegmentPath(dir_, pos_.segment, sealed_);
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) return ErrnoError("cannot stat " + path);
+  if (::fstat(fd_.get(), &st) != 0) return ErrnoError("cannot stat " + path);
   if (pos_.offset > static_cast<uint64_t>(st.st_size)) {
     return InvalidArgument(path + ": offset " + std::to_string(pos_.offset) + " is past the " +
                            std::to_string(st.st_size) + " bytes of the segment");
@@ -217,8 +173,8 @@ Status Tailer::Fill(uint64_t at, uint64_t want) {
   buf_len_ = 0;
   buf_offset_ = at;
   while (buf_len_ < want) {
-    const ssize_t n =
-        ::pread(fd_, buf_.data() + buf_len_, want - buf_len_, static_cast<off_t>(at + buf_len_));
+    const ssize_t n = ::pread(fd_.get(), buf_.data() + buf_len_, want - buf_len_,
+                              static_cast<off_t>(at + buf_len_));
     if (n < 0) {
       if (errno == EINTR) continue;
       Status s = ErrnoError("read " + SegmentPath(dir_, pos_.segment, sealed_));
@@ -305,13 +261,13 @@ Result<Tailer::FileState> Tailer::CheckFile() {
   // Removed. Sealing makes a file read-only before renaming it, so a read-only file was complete
   // (a sealed segment deleted by retention); it can be read to its end through fd_.
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) return ErrnoError("cannot stat " + open_path);
+  if (::fstat(fd_.get(), &st) != 0) return ErrnoError("cannot stat " + open_path);
   return (st.st_mode & 0222) == 0 ? FileState::kSealed : FileState::kGone;
 }
 
 Result<std::optional<Record>> Tailer::Poll() {
   for (int step = 0; step < kMaxStepsPerPoll; ++step) {
-    if (fd_ < 0) {
+    if (!fd_.valid()) {
       FOOTFALL_ASSIGN_OR_RETURN(Opened opened, OpenCurrent());
       if (opened == Opened::kNotYet) return std::optional<Record>();
       if (opened == Opened::kMoved) continue;

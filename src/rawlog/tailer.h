@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "base/files.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "rawlog/position.h"
@@ -57,11 +58,8 @@ class Tailer {
   // kInvalidArgument when it is not one, kCorruption when a damaged length precedes it.
   static Result<Tailer> Open(std::string dir, Position from, TailerOptions options = {});
 
-  Tailer(Tailer&& other) noexcept;
-  Tailer& operator=(Tailer&& other) noexcept;
-  Tailer(const Tailer&) = delete;
-  Tailer& operator=(const Tailer&) = delete;
-  ~Tailer();
+  Tailer(Tailer&& other) noexcept = default;
+  Tailer& operator=(Tailer&& other) noexcept = default;
 
   // The next record if one is there now, else an empty optional. Never blocks.
   Result<std::optional<Record>> Poll();
@@ -96,7 +94,7 @@ class Tailer {
   bool check_offset_ = false;  // pos_.offset came from the caller and is not checked yet
 
   // The file of segment pos_.segment, once opened.
-  int fd_ = -1;
+  UniqueFd fd_;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
   bool sealed_ = false;          // the file is sealed: no byte will be added to it

@@ -1,5 +1,4 @@
 // Metadata for the dashboard's pickers, bad rows with samples, and read-only SQL.
-#include <fcntl.h>
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/files.h"
 #include "serving/api_internal.h"
 #include "serving/format.h"
 
@@ -49,21 +49,20 @@ std::string CutUtf8(std::string_view s, size_t max) {
 
 // The last `kTailBytes` of a file, from its first whole line.
 std::string ReadTail(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
+  const Result<UniqueFd> fd = OpenForReading(path);
+  if (!fd.ok()) return {};
   std::string out;
   struct stat st;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+  if (::fstat(fd->get(), &st) == 0 && st.st_size > 0) {
     const off_t start = st.st_size > kTailBytes ? st.st_size - kTailBytes : 0;
     out.resize(static_cast<size_t>(st.st_size - start));
-    const ssize_t n = ::pread(fd, out.data(), out.size(), start);
+    const ssize_t n = ::pread(fd->get(), out.data(), out.size(), start);
     out.resize(n > 0 ? static_cast<size_t>(n) : 0);
     if (start > 0) {
       const size_t nl = out.find('\n');
       out.erase(0, nl == std::string::npos ? out.size() : nl + 1);
     }
   }
-  ::close(fd);
   return out;
 }
 

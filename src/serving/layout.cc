@@ -59,18 +59,6 @@ Status SyncFd(int fd, const std::string& path) {
   return Status::Ok();
 }
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write " + path);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
 Status RemoveIfPresent(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError("remove " + path);
   return Status::Ok();
@@ -116,32 +104,23 @@ Status CreateDirectoryDurably(const fs::path& dir) {
 // Opens (creating if needed) and flocks `path`. The lock must be on the file the path names after
 // locking: a writer that finishes in between unlinks or renames the file it held, and then the
 // path is opened again.
-Result<int> OpenLocked(const std::string& path, int64_t version) {
+Result<UniqueFd> OpenLocked(const std::string& path, int64_t version) {
   constexpr int kAttempts = 10;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return ErrnoError("create " + path);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      const Status status =
-          errno == EWOULDBLOCK
-              ? FailedPrecondition("serving version " + std::to_string(version) +
-                                   " is being written by another writer (" + path + ")")
-              : ErrnoError("lock " + path);
-      ::close(fd);
-      return status;
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd.valid()) return ErrnoError("create " + path);
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK) return ErrnoError("lock " + path);
+      return FailedPrecondition("serving version " + std::to_string(version) +
+                                " is being written by another writer (" + path + ")");
     }
     struct stat locked;
     struct stat named;
-    if (::fstat(fd, &locked) != 0) {
-      const Status status = ErrnoError("stat " + path);
-      ::close(fd);
-      return status;
-    }
+    if (::fstat(fd.get(), &locked) != 0) return ErrnoError("stat " + path);
     if (::stat(path.c_str(), &named) == 0 && named.st_dev == locked.st_dev &&
         named.st_ino == locked.st_ino) {
       return fd;
     }
-    ::close(fd);
   }
   return FailedPrecondition("serving version " + std::to_string(version) +
                             " keeps changing hands between writers (" + path + ")");
@@ -155,8 +134,8 @@ std::string VersionPath(std::string_view serving_dir, int64_t version) {
 
 Result<int64_t> CurrentVersion(const std::string& serving_dir) {
   const std::string path = JoinPath(serving_dir, kCurrentFileName);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT) {
       return NotFound("no serving version is published in " + serving_dir + " (no " + path +
                       "); run `footfall batch` first");
@@ -167,14 +146,9 @@ Result<int64_t> CurrentVersion(const std::string& serving_dir) {
   char buf[32];
   ssize_t n;
   do {
-    n = ::read(fd, buf, sizeof(buf));
+    n = ::read(fd.get(), buf, sizeof(buf));
   } while (n < 0 && errno == EINTR);
-  const int read_errno = errno;
-  ::close(fd);
-  if (n < 0) {
-    errno = read_errno;
-    return ErrnoError("read " + path);
-  }
+  if (n < 0) return ErrnoError("read " + path);
   std::string_view text(buf, static_cast<size_t>(n));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
     text.remove_suffix(1);
@@ -221,14 +195,15 @@ Status SetCurrentVersion(const std::string& serving_dir, int64_t version) {
   const std::string current = JoinPath(serving_dir, kCurrentFileName);
   // A unique temporary name, so that two publishers never write into the same temporary file.
   std::string temp = current + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return ErrnoError("create temporary file in " + serving_dir);
+  UniqueFd fd(::mkstemp(temp.data()));
+  if (!fd.valid()) return ErrnoError("create temporary file in " + serving_dir);
   Status status = Status::Ok();
   // mkstemp creates mode 0600; CURRENT must be readable by every user who may read the versions.
-  if (::fchmod(fd, 0644) != 0) status = ErrnoError("chmod " + temp);
-  if (status.ok()) status = WriteAll(fd, std::to_string(version) + "\n", temp);
-  if (status.ok()) status = SyncFd(fd, temp);
-  if (::close(fd) != 0 && status.ok()) status = ErrnoError("close " + temp);
+  if (::fchmod(fd.get(), 0644) != 0) status = ErrnoError("chmod " + temp);
+  if (status.ok()) status = WriteAll(fd.get(), std::to_string(version) + "\n", temp);
+  if (status.ok()) status = SyncFd(fd.get(), temp);
+  const Status closed = fd.Close(temp);
+  if (status.ok()) status = closed;
   if (status.ok() && ::rename(temp.c_str(), current.c_str()) != 0) {
     status = ErrnoError("rename " + temp + " to " + current);
   }
@@ -268,15 +243,15 @@ Result<StagingFile> StagingFile::Reserve(const std::string& serving_dir, int64_t
   FOOTFALL_RETURN_IF_ERROR(CreateDirectoryDurably(dir));
   const std::string final_path = VersionPath(serving_dir, version);
   std::string path = final_path + std::string(kStagingSuffix);
-  FOOTFALL_ASSIGN_OR_RETURN(const int fd, OpenLocked(path, version));
+  FOOTFALL_ASSIGN_OR_RETURN(UniqueFd fd, OpenLocked(path, version));
   // From here the reservation is ours, and its destructor removes the file on every error path.
-  StagingFile staging(serving_dir, version, std::move(path), fd);
+  StagingFile staging(serving_dir, version, std::move(path), std::move(fd));
   FOOTFALL_ASSIGN_OR_RETURN(const bool published, Exists(final_path));
   if (published) {
     return Status(StatusCode::kAlreadyExists,
                   "serving version " + std::to_string(version) + " already exists: " + final_path);
   }
-  if (::ftruncate(fd, 0) != 0) return ErrnoError("truncate " + staging.path_);
+  if (::ftruncate(staging.lock_fd_.get(), 0) != 0) return ErrnoError("truncate " + staging.path_);
   return staging;
 }
 
@@ -284,7 +259,7 @@ StagingFile::StagingFile(StagingFile&& other) noexcept
     : serving_dir_(std::move(other.serving_dir_)),
       version_(other.version_),
       path_(std::move(other.path_)),
-      lock_fd_(std::exchange(other.lock_fd_, -1)),
+      lock_fd_(std::move(other.lock_fd_)),
       renamed_(other.renamed_) {}
 
 StagingFile& StagingFile::operator=(StagingFile&& other) noexcept {
@@ -293,7 +268,7 @@ StagingFile& StagingFile::operator=(StagingFile&& other) noexcept {
     serving_dir_ = std::move(other.serving_dir_);
     version_ = other.version_;
     path_ = std::move(other.path_);
-    lock_fd_ = std::exchange(other.lock_fd_, -1);
+    lock_fd_ = std::move(other.lock_fd_);
     renamed_ = other.renamed_;
   }
   return *this;
@@ -302,20 +277,19 @@ StagingFile& StagingFile::operator=(StagingFile&& other) noexcept {
 StagingFile::~StagingFile() { Release(); }
 
 void StagingFile::Release() {
-  if (lock_fd_ < 0) return;
+  if (!lock_fd_.valid()) return;
   // Unlinked while still locked, so no other writer can have reserved this path meanwhile.
   if (!renamed_ && ::unlink(path_.c_str()) != 0 && errno != ENOENT) {
     LogWarning("serving", "cannot remove unpublished " + path_ + ": " + std::strerror(errno));
   }
-  ::close(lock_fd_);
-  lock_fd_ = -1;
+  lock_fd_.reset();
 }
 
 Status StagingFile::Publish() {
-  if (lock_fd_ < 0 || renamed_) {
+  if (!lock_fd_.valid() || renamed_) {
     return FailedPrecondition("staging file " + path_ + " was already published");
   }
-  FOOTFALL_RETURN_IF_ERROR(SyncFd(lock_fd_, path_));
+  FOOTFALL_RETURN_IF_ERROR(SyncFd(lock_fd_.get(), path_));
   FOOTFALL_RETURN_IF_ERROR(RenameNoReplace(path_, VersionPath(serving_dir_, version_)));
   renamed_ = true;
   FOOTFALL_RETURN_IF_ERROR(SyncDirectory(serving_dir_));

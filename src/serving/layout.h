@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/files.h"
 #include "base/status.h"
 
 namespace footfall::serving {
@@ -70,18 +71,18 @@ class StagingFile {
   Status Publish();
 
  private:
-  StagingFile(std::string serving_dir, int64_t version, std::string path, int lock_fd)
+  StagingFile(std::string serving_dir, int64_t version, std::string path, UniqueFd lock_fd)
       : serving_dir_(std::move(serving_dir)),
         version_(version),
         path_(std::move(path)),
-        lock_fd_(lock_fd) {}
+        lock_fd_(std::move(lock_fd)) {}
   void Release();
 
   std::string serving_dir_;
   int64_t version_ = 0;
   std::string path_;
-  // Holds the flock; -1 once moved from.
-  int lock_fd_ = -1;
+  // Holds the flock; not valid() once moved from or released.
+  UniqueFd lock_fd_;
   // Set once the rename into place happened: the path no longer names this file.
   bool renamed_ = false;
 };
