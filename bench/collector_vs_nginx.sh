@@ -21,7 +21,7 @@
 # promises and shows what the per-request sync costs.
 #
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 8"),
-# DURABILITIES ("fsync interval"),
+# DURABILITIES ("fsync interval"), SCENARIOS ("get post"),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
 # more footfall GET runs: one under `perf record -g` with a summary of where its time goes, one
 # under `perf trace -e fdatasync` with the distribution of the group commits' sync times (needs
@@ -34,6 +34,14 @@ CONNECTIONS=${CONNECTIONS:-64 8}
 PERF=${PERF:-0}
 QUIET_WAIT=${QUIET_WAIT:-300}
 DURABILITIES=${DURABILITIES:-fsync interval}
+SCENARIOS=${SCENARIOS:-get post}
+for scenario in $SCENARIOS; do
+  case $scenario in get | post) ;; *)
+    echo "collector_vs_nginx: SCENARIOS holds '$scenario'; each must be get or post" >&2
+    exit 2
+    ;;
+  esac
+done
 for tool in nginx wrk node curl; do
   command -v "$tool" >/dev/null ||
     { echo "collector_vs_nginx: $tool is missing (scripts/bootstrap installs it)" >&2; exit 1; }
@@ -252,13 +260,23 @@ echo "collector_vs_nginx: $(date -u +%F), $(nproc) cores, $(grep -m1 'model name
   "data dir on $(df -T "$WORK" | awk 'NR == 2 {print $1 " (" $2 ")"}')," \
   "$("$NGINX" -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | sed -n 1p | awk '{print $1 " " $2}')"
 echo "wrk -t$THREADS -d$DURATION --latency; GET query ${#QUERY} bytes, POST body $(stat -c %s "$WORK/post-body.json") bytes (10 events)"
-# What one synchronous append costs on this disk: 1000 appends of 1 KiB with O_DSYNC.
+# What one synced write costs on this disk, made the way the raw log makes its own (over zeros
+# the file already has, so that no sync waits for a change of its size): 1000 writes of 1 KiB
+# with O_DSYNC over a file of zeros written and synced first. With `fsync` durability no request
+# is answered before a sync that began after it arrived has ended, so a connection sends at most
+# one request per sync time, and C connections at most C / that time, whatever the server does.
+dd if=/dev/zero of="$WORK/dsync.probe" bs=1k count=1000 conv=fsync status=none
 t0=$(date +%s.%N)
-dd if=/dev/zero of="$WORK/dsync.probe" bs=1k count=1000 oflag=dsync status=none
+dd if=/dev/zero of="$WORK/dsync.probe" bs=1k count=1000 oflag=dsync conv=notrunc status=none
 t1=$(date +%s.%N)
 rm -f "$WORK/dsync.probe"
-echo "disk: one O_DSYNC 1 KiB append takes $(echo "($t1 - $t0)" | bc -l | awk '{printf "%.3f", $1}') ms on average;" \
+SYNC_MS=$(echo "($t1 - $t0)" | bc -l | awk '{printf "%.3f", $1}')
+echo "disk: one O_DSYNC 1 KiB write takes $SYNC_MS ms on average;" \
   "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+for conns in $CONNECTIONS; do
+  echo "fsync ceiling at $conns connections: $conns / $SYNC_MS ms =" \
+    "$(echo "$conns / $SYNC_MS * 1000" | bc -l | awk '{printf "%.0f", $1}') requests/s"
+done
 
 # A run during which other processes took more than a tenth of a core is measured again (at
 # most ATTEMPTS times in all); the last attempt is kept either way, and its row says so.
@@ -316,7 +334,7 @@ measure_footfall() {
 }
 
 ROWS=()
-for scenario in get post; do
+for scenario in $SCENARIOS; do
   for conns in $CONNECTIONS; do
     if [ "$scenario" = get ]; then path="/i?$QUERY" lua="" events=1; else
       path="/com.snowplowanalytics.snowplow/tp2" lua="$WORK/post.lua" events=10; fi
