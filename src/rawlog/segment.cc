@@ -254,7 +254,7 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
 }
 
 void ActiveSegment::Preallocate(uint64_t need) {
-  if (!preallocate_ || need <= allocated_) return;
+  if (!preallocate_ || need <= allocated_ || average_batch_ >= kPrefillMaxBatchBytes) return;
   static const std::string* const zeros = new std::string(kPreallocateStep, '\0');
   const uint64_t target = (need / kPreallocateStep + 1) * kPreallocateStep;
   while (allocated_ < target) {
@@ -272,6 +272,7 @@ void ActiveSegment::Preallocate(uint64_t need) {
 Status ActiveSegment::AppendFramed(std::string_view frames) {
   if (!fd_.valid()) return FailedPrecondition("segment " + path_ + " is closed");
   if (damaged_) return FailedPrecondition("segment " + path_ + " is damaged");
+  average_batch_ = (average_batch_ * 7 + frames.size()) / 8;
   Preallocate(size_ + frames.size());
   Status s = WriteAllAt(fd_.get(), frames, size_, path_);
   if (!s.ok()) {

@@ -43,15 +43,21 @@ Result<FileLock> LockRawLog(const std::string& dir);
 // the file once Append returns and durable after Sync(). Not thread-safe; one owner.
 class ActiveSegment {
  public:
+  // The average batch from which a segment stops filling zeros ahead of its records.
+  static constexpr uint64_t kPrefillMaxBatchBytes = 32 << 10;
+
   // When a new file becomes durable: kOnCreate syncs it (file and directory entry) before Create
   // returns, as a writer that acknowledges records needs; kAtSeal leaves all of it to Seal, for
   // a writer that acknowledges nothing before sealing (`footfall gen`).
   //
   // A kOnCreate segment, which is synced after every batch, is also filled with zeros ahead of
-  // its records, 1 MiB at a time: a sync then writes over blocks the file already has and need
-  // not update its size too, which on the benchmark machine's disk makes it a third shorter
-  // (BENCHMARKS.md). The zeros are cut off when the segment is sealed; until then a reader of the
-  // `.open` file sees them after the last record (docs/formats/rawlog.md).
+  // its records, 1 MiB at a time, while its batches are small: a sync then writes over blocks
+  // the file already has and need not update its size too, which on the benchmark machine's
+  // disk makes it a third shorter. Every zero is written to the disk once more, though, so once
+  // batches average kPrefillMaxBatchBytes or more, what a larger size costs a sync is less than
+  // the zeros cost it, and the segment grows with its batches instead (BENCHMARKS.md). The
+  // zeros are cut off when the segment is sealed; until then a reader of the `.open` file sees
+  // them after the last record (docs/formats/rawlog.md).
   enum class WhenDurable { kOnCreate, kAtSeal };
   // Creates the file with its header. On failure the partly made file is removed, so the same
   // number can be created again.
@@ -91,11 +97,13 @@ class ActiveSegment {
   std::string path_;
   uint64_t number_ = 0;
   UniqueFd fd_;
-  void Preallocate(uint64_t need);  // zeros up to past `need`, when preallocate_
+  // Zeros up to past `need`, when preallocate_ and the batches are small.
+  void Preallocate(uint64_t need);
 
   uint64_t size_ = 0;       // header and records
   uint64_t allocated_ = 0;  // the file's size: size_ and the zeros after it
   bool preallocate_ = false;
+  uint64_t average_batch_ = 0;  // bytes per AppendFramed, a moving average over about 8
   bool sealed_ = false;
   bool damaged_ = false;
 };

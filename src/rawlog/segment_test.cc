@@ -171,6 +171,31 @@ TEST(Segment, FillsZerosAheadOfTheRecordsUntilSealed) {
   EXPECT_EQ(ReadAll(sealed), std::vector<std::string>{"kept"});
 }
 
+TEST(Segment, LargeBatchesGrowTheFileInsteadOfFillingZeros) {
+  TempDir tmp;
+  auto seg = ActiveSegment::Create(tmp.path(), 1);
+  ASSERT_TRUE(seg.ok());
+  const auto file_size = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat(seg->path().c_str(), &st), 0);
+    return static_cast<uint64_t>(st.st_size);
+  };
+  // Batches of 64 KiB, twice the limit, through the first MiB filled at creation and beyond:
+  // once past it, the file ends with the last batch.
+  std::string batch;
+  FrameRecord(std::string(64 << 10, 'p'), &batch);
+  while (seg->size() < (3 << 20)) ASSERT_TRUE(seg->AppendFramed(batch).ok());
+  EXPECT_EQ(file_size(), seg->size());
+  // Small batches again: zeros are filled ahead once the average falls under the limit.
+  std::string small;
+  FrameRecord("s", &small);
+  for (int i = 0; i < 64; ++i) ASSERT_TRUE(seg->AppendFramed(small).ok());
+  EXPECT_GT(file_size(), seg->size() + (64 << 10));
+  EXPECT_EQ(*WrittenBytes(seg->path()), seg->size());
+  ASSERT_TRUE(seg->Seal().ok());
+  EXPECT_EQ(ReadAll(SegmentPath(tmp.path(), 1, true)).size(), 48u + 64u);
+}
+
 TEST(Segment, DirLockIsExclusive) {
   TempDir tmp;
   auto a = LockRawLog(tmp.path());
