@@ -20,17 +20,18 @@
 # judge; `interval` (acknowledged after write(2), fdatasync every 100 ms) is nearer to what nginx
 # promises and shows what the per-request sync costs.
 #
-# Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 8"),
+# Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
 # DURABILITIES ("fsync interval"), SCENARIOS ("get post"),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
-# more footfall GET runs: one under `perf record -g` with a summary of where its time goes, one
-# under `perf trace -e fdatasync` with the distribution of the group commits' sync times (needs
-# perf, Debian's linux-perf; the table's numbers are measured without perf).
+# more footfall GET runs: one under `perf record -g` at the first connection count with a
+# summary of where its time goes, one under `perf trace -e fdatasync` at the last with the
+# distribution of the group commits' sync times (needs perf, Debian's linux-perf; the table's
+# numbers are measured without perf).
 set -euo pipefail
 FOOTFALL=${FOOTFALL:?set FOOTFALL to the footfall binary}
 DURATION=${DURATION:-15s}
 THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64 8}
+CONNECTIONS=${CONNECTIONS:-64 256 8}
 PERF=${PERF:-0}
 QUIET_WAIT=${QUIET_WAIT:-300}
 DURABILITIES=${DURABILITIES:-fsync interval}
