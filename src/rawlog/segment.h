@@ -51,7 +51,7 @@ class ActiveSegment {
   // a writer that acknowledges nothing before sealing (`footfall gen`).
   //
   // A kOnCreate segment, which is synced after every batch, is also filled with zeros ahead of
-  // its records, 1 MiB at a time, while its batches are small: a sync then writes over blocks
+  // its records, 256 KiB at a time, while its batches are small: a sync then writes over blocks
   // the file already has and need not update its size too, which on the benchmark machine's
   // disk makes it a third shorter. Every zero is written to the disk once more, though, so once
   // batches average kPrefillMaxBatchBytes or more, what a larger size costs a sync is less than

@@ -180,8 +180,8 @@ TEST(Segment, LargeBatchesGrowTheFileInsteadOfFillingZeros) {
     EXPECT_EQ(::stat(seg->path().c_str(), &st), 0);
     return static_cast<uint64_t>(st.st_size);
   };
-  // Batches of 64 KiB, twice the limit, through the first MiB filled at creation and beyond:
-  // once past it, the file ends with the last batch.
+  // Batches of 64 KiB, twice the limit, through the zeros filled at creation and beyond: once
+  // past them, the file ends with the last batch.
   std::string batch;
   FrameRecord(std::string(64 << 10, 'p'), &batch);
   while (seg->size() < (3 << 20)) ASSERT_TRUE(seg->AppendFramed(batch).ok());
