@@ -445,11 +445,7 @@ TEST_F(CollectorTest, MetricsCountRequestsBytesAndStores) {
 TEST(CollectorServerTest, PixelOverARealSocket) {
   FakeLog log;
   Collector collector(CollectorOptions{}, log.Fn());
-  http::ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.threads = 2;
-  auto server = http::Server::Start(options, collector.AsHandler());
+  auto server = http::Server::Start(http::LoopbackServerOptions(), collector.AsHandler());
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   auto client = http::TestClient::Connect((*server)->port());
   ASSERT_TRUE(client.ok()) << client.status().ToString();

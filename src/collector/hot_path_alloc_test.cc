@@ -23,9 +23,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/files.h"
 #include "base/temp_dir.h"
 #include "collector/collector.h"
 #include "http/server.h"
+#include "http/test_client.h"
 #include "rawlog/log_writer.h"
 
 namespace {
@@ -92,8 +94,9 @@ const char kPostBody[] =
 // connection, and returns how many of those were answered 200.
 template <class Between>
 int RunClient(uint16_t port, const std::string& post, int warm_up, Between between, int measured) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
+  const UniqueFd socket(::socket(AF_INET, SOCK_STREAM, 0));
+  if (!socket.valid()) return 0;
+  const int fd = socket.get();
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -128,7 +131,6 @@ int RunClient(uint16_t port, const std::string& post, int warm_up, Between betwe
       if (i >= warm_up && std::strncmp(in, "HTTP/1.1 200 ", 13) == 0) ++ok;
     }
   }
-  ::close(fd);
   return ok;
 }
 
@@ -142,11 +144,7 @@ TEST(HotPath, StoringARequestAllocatesNothingOnceWarm) {
                       [writer](std::string* record, rawlog::LogWriter::Done done) {
                         writer->Append(record, std::move(done));
                       });
-  http::ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.threads = 2;
-  auto server = http::Server::Start(options, collector.AsHandler());
+  auto server = http::Server::Start(http::LoopbackServerOptions(), collector.AsHandler());
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   const uint16_t port = (*server)->port();
   const std::string post =

@@ -19,10 +19,7 @@ namespace footfall::http {
 namespace {
 
 ServerOptions TestOptions() {
-  ServerOptions o;
-  o.host = "127.0.0.1";
-  o.port = 0;
-  o.threads = 2;
+  ServerOptions o = LoopbackServerOptions();
   o.max_request_line = 2048;
   o.max_header_bytes = 4096;
   o.soft_body_limit = 1000;

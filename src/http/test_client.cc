@@ -149,6 +149,14 @@ struct ResponseCapture::Slot final : ResponseSlot {
   int sends = 0;
 };
 
+ServerOptions LoopbackServerOptions() {
+  ServerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.threads = 2;
+  return o;
+}
+
 ResponseCapture::ResponseCapture() : slot_(std::make_shared<Slot>()) {}
 Responder ResponseCapture::NewResponder() { return Responder(slot_); }
 int ResponseCapture::sends() const { return slot_->sends; }

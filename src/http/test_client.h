@@ -13,6 +13,7 @@
 #include "base/files.h"
 #include "base/status.h"
 #include "http/message.h"
+#include "http/server.h"
 
 namespace footfall::http {
 
@@ -61,6 +62,9 @@ class ResponseCapture {
   struct Slot;
   std::shared_ptr<Slot> slot_;
 };
+
+// Options for a server under test: 127.0.0.1, a free port, two I/O threads.
+ServerOptions LoopbackServerOptions();
 
 // "GET /path HTTP/1.1\r\nHost: test\r\n" + extra_headers + "\r\n" (+ Content-Length and body
 // when `body` is not empty).

@@ -466,19 +466,21 @@ TEST(DatasetTest, CrashAtRandomPointsLeavesAConsistentDataset) {
   for (int round = 0; round < kRounds; ++round) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
+    UniqueFd from_writer(fds[0]);
+    UniqueFd to_parent(fds[1]);
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      ::close(fds[0]);
-      WriterLoop(dir, round, fds[1]);
+      from_writer.reset();
+      WriterLoop(dir, round, to_parent.get());
     }
-    ::close(fds[1]);
+    to_parent.reset();
     // Wait for a random number of commits (0-2), then let it run a random while longer: the
     // kill lands anywhere in writing, staging, renaming, the manifest or retention.
     const int commits = static_cast<int>(rng() % 3);
     for (int i = 0; i < commits; ++i) {
       int64_t v = 0;
-      ASSERT_EQ(::read(fds[0], &v, sizeof v), static_cast<ssize_t>(sizeof v));
+      ASSERT_EQ(::read(from_writer.get(), &v, sizeof v), static_cast<ssize_t>(sizeof v));
       published = v;
     }
     const timespec pause{0, static_cast<long>(rng() % 15'000'000)};
@@ -488,8 +490,7 @@ TEST(DatasetTest, CrashAtRandomPointsLeavesAConsistentDataset) {
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "the writer failed with status " << WEXITSTATUS(status);
     int64_t v = 0;
-    while (::read(fds[0], &v, sizeof v) == static_cast<ssize_t>(sizeof v)) published = v;
-    ::close(fds[0]);
+    while (::read(from_writer.get(), &v, sizeof v) == static_cast<ssize_t>(sizeof v)) published = v;
 
     // A reader sees the last reported version or a later one, and it is whole.
     auto ds = Dataset::Open(dir);

@@ -13,6 +13,7 @@
 #include <future>
 #include <thread>
 
+#include "base/files.h"
 #include "base/temp_dir.h"
 #include "rawlog/format.h"
 #include "rawlog/reader.h"
@@ -535,9 +536,7 @@ TEST_F(FullDiskTest, RetriesANewSegmentWhenNoInodeIsLeft) {
   int fillers = 0;
   for (; fillers < 64; ++fillers) {
     const std::string path = mnt_ + "/filler-" + std::to_string(fillers);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) break;
-    ::close(fd);
+    if (!UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644)).valid()) break;
   }
   ASSERT_GT(fillers, 0);
   ASSERT_LT(fillers, 64);
@@ -574,12 +573,11 @@ TEST_F(FullDiskTest, RemovesASegmentWhoseHeaderDidNotFit) {
   // Use up every byte left: a new file can be made, but not written to.
   const std::string filler = mnt_ + "/filler";
   {
-    const int fd = ::open(filler.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-    ASSERT_GE(fd, 0);
+    UniqueFd fd(::open(filler.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644));
+    ASSERT_TRUE(fd.valid());
     const std::string block(4096, 'f');
     int blocks = 0;
-    while (blocks < 1000 && ::write(fd, block.data(), block.size()) > 0) ++blocks;
-    ::close(fd);
+    while (blocks < 1000 && ::write(fd.get(), block.data(), block.size()) > 0) ++blocks;
     ASSERT_LT(blocks, 1000);
   }
   EXPECT_EQ(AppendAndWait(**w, "no-room").code(), StatusCode::kIoError);

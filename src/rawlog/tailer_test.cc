@@ -8,6 +8,7 @@
 #include <future>
 #include <thread>
 
+#include "base/files.h"
 #include "base/temp_dir.h"
 #include "rawlog/format.h"
 #include "rawlog/log_writer.h"
@@ -270,11 +271,11 @@ TEST(Tailer, WithTheWriterReturnsOnlyAcknowledgedRecords) {
     // the writer cuts them back out).
     std::string frame;
     FrameRecord("never-acknowledged", &frame);
-    const int fd = ::open(SegmentPath(tmp.path(), 1, false).c_str(), O_WRONLY);
-    ASSERT_GE(fd, 0);
+    UniqueFd fd(::open(SegmentPath(tmp.path(), 1, false).c_str(), O_WRONLY));
+    ASSERT_TRUE(fd.valid());
     const auto end = static_cast<off_t>((*w)->AcknowledgedEnd().offset);
-    ASSERT_EQ(::pwrite(fd, frame.data(), frame.size(), end), static_cast<ssize_t>(frame.size()));
-    ::close(fd);
+    ASSERT_EQ(::pwrite(fd.get(), frame.data(), frame.size(), end),
+              static_cast<ssize_t>(frame.size()));
   }
   TailerOptions bounded;
   bounded.writer = w->get();
