@@ -94,9 +94,9 @@ const char kPostBody[] =
 // connection, and returns how many of those were answered 200.
 template <class Between>
 int RunClient(uint16_t port, const std::string& post, int warm_up, Between between, int measured) {
-  const UniqueFd socket(::socket(AF_INET, SOCK_STREAM, 0));
-  if (!socket.valid()) return 0;
-  const int fd = socket.get();
+  const UniqueFd connection(::socket(AF_INET, SOCK_STREAM, 0));
+  if (!connection.valid()) return 0;
+  const int fd = connection.get();
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

@@ -126,6 +126,14 @@ bool TestClient::WaitForClose(int timeout_ms) {
 
 void TestClient::ShutdownWrite() { ::shutdown(fd_.get(), SHUT_WR); }
 
+ServerOptions LoopbackServerOptions() {
+  ServerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.threads = 2;
+  return o;
+}
+
 std::string MakeRequest(std::string_view method, std::string_view target,
                         std::string_view extra_headers, std::string_view body) {
   std::string out;
@@ -148,14 +156,6 @@ struct ResponseCapture::Slot final : ResponseSlot {
   HeaderList headers;
   int sends = 0;
 };
-
-ServerOptions LoopbackServerOptions() {
-  ServerOptions o;
-  o.host = "127.0.0.1";
-  o.port = 0;
-  o.threads = 2;
-  return o;
-}
 
 ResponseCapture::ResponseCapture() : slot_(std::make_shared<Slot>()) {}
 Responder ResponseCapture::NewResponder() { return Responder(slot_); }
