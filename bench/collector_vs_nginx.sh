@@ -20,8 +20,12 @@
 # judge; `interval` (acknowledged after write(2), fdatasync every 100 ms) is nearer to what nginx
 # promises and shows what the per-request sync costs.
 #
+# nginx's own requests/s swing by a third from one run to the next on a shared machine, so each
+# load runs ROUNDS times, nginx and footfall taking turns, and the ratio to read is the median of
+# the rounds' ratios, printed last.
+#
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
-# DURABILITIES ("fsync interval"), SCENARIOS ("get post"),
+# DURABILITIES ("fsync interval"), SCENARIOS ("get post"), ROUNDS (3),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
 # more footfall GET runs: one under `perf record -g` at the first connection count with a
 # summary of where its time goes, one under `perf trace -e fdatasync` at the last with the
@@ -36,6 +40,9 @@ PERF=${PERF:-0}
 QUIET_WAIT=${QUIET_WAIT:-300}
 DURABILITIES=${DURABILITIES:-fsync interval}
 SCENARIOS=${SCENARIOS:-get post}
+ROUNDS=${ROUNDS:-3}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] ||
+  { echo "collector_vs_nginx: ROUNDS is '$ROUNDS'; it must be a whole number from 1" >&2; exit 2; }
 for scenario in $SCENARIOS; do
   case $scenario in get | post) ;; *)
     echo "collector_vs_nginx: SCENARIOS holds '$scenario'; each must be get or post" >&2
@@ -256,6 +263,12 @@ row() {
 }
 
 ratio() { echo "scale=3; $1 / $2" | bc -l | awk '{printf "%.2f", $1}'; }
+# median "NUMBER ...", largest "NUMBER ..."
+median() {
+  tr -s ' ' '\n' <<<"$1" | grep . | sort -g |
+    awk '{v[NR] = $1} END {printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+largest() { tr -s ' ' '\n' <<<"$1" | grep . | sort -g | tail -n 1; }
 
 echo "collector_vs_nginx: $(date -u +%F), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')," \
   "data dir on $(df -T "$WORK" | awk 'NR == 2 {print $1 " (" $2 ")"}')," \
@@ -335,25 +348,43 @@ measure_footfall() {
 }
 
 ROWS=()
+SUMMARY=()
 for scenario in $SCENARIOS; do
   for conns in $CONNECTIONS; do
     if [ "$scenario" = get ]; then path="/i?$QUERY" lua="" events=1; else
       path="/com.snowplowanalytics.snowplow/tp2" lua="$WORK/post.lua" events=10; fi
-    label="${scenario^^} -c$conns"
-    measure_nginx "$path" "$conns" "$lua"
-    ROWS+=("$(row "$label" "nginx$N_NOTE" "$N_RPS" "$events" "$N_P50" "$N_P99" "$N_CPU" "$N_REQ" "$N_WRK" "$N_OTHER" "$N_ERR" "–" "$N_LINES access-log lines")")
-    for durability in $DURABILITIES; do
-      measure_footfall "$path" "$conns" "$lua" "$durability"
-      ROWS+=("$(row "$label" "footfall $durability$F_NOTE" "$F_RPS" "$events" "$F_P50" "$F_P99" "$F_CPU" "$F_REQ" "$F_WRK" "$F_OTHER" "$F_ERR" "$((F_RSS_KB / 1024)) MiB" "${F_STORED:-?} records ($F_RAW_MIB MiB)")")
-      ROWS+=("| $label | **footfall $durability/nginx** | **$(ratio "$F_RPS" "$N_RPS")×** | | $(ratio "$F_P50" "$N_P50")× | $(ratio "$F_P99" "$N_P99")× | $(ratio "$(echo "$F_CPU / $F_REQ" | bc -l)" "$(echo "$N_CPU / $N_REQ" | bc -l)")× | | | | | |")
-      echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
-        "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS" \
-        "$((F_RSS_KB / 1024)) MiB), ratio $(ratio "$F_RPS" "$N_RPS")"
+    load="${scenario^^} -c$conns"
+    declare -A RATIOS=() P99S=() RSS_MIB=()
+    for round in $(seq 1 "$ROUNDS"); do
+      label=$load
+      [ "$ROUNDS" = 1 ] || label+=" #$round"
+      measure_nginx "$path" "$conns" "$lua"
+      ROWS+=("$(row "$label" "nginx$N_NOTE" "$N_RPS" "$events" "$N_P50" "$N_P99" "$N_CPU" "$N_REQ" "$N_WRK" "$N_OTHER" "$N_ERR" "–" "$N_LINES access-log lines")")
+      for durability in $DURABILITIES; do
+        measure_footfall "$path" "$conns" "$lua" "$durability"
+        ROWS+=("$(row "$label" "footfall $durability$F_NOTE" "$F_RPS" "$events" "$F_P50" "$F_P99" "$F_CPU" "$F_REQ" "$F_WRK" "$F_OTHER" "$F_ERR" "$((F_RSS_KB / 1024)) MiB" "${F_STORED:-?} records ($F_RAW_MIB MiB)")")
+        ROWS+=("| $label | **footfall $durability/nginx** | **$(ratio "$F_RPS" "$N_RPS")×** | | $(ratio "$F_P50" "$N_P50")× | $(ratio "$F_P99" "$N_P99")× | $(ratio "$(echo "$F_CPU / $F_REQ" | bc -l)" "$(echo "$N_CPU / $N_REQ" | bc -l)")× | | | | | |")
+        RATIOS[$durability]+=" $(ratio "$F_RPS" "$N_RPS")"
+        P99S[$durability]+=" $F_P99"
+        RSS_MIB[$durability]+=" $((F_RSS_KB / 1024))"
+        echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
+          "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS" \
+          "$((F_RSS_KB / 1024)) MiB), ratio $(ratio "$F_RPS" "$N_RPS")"
+      done
     done
+    for durability in $DURABILITIES; do
+      line="collector_vs_nginx: $load, footfall ($durability) / nginx: median ratio"
+      line+=" $(median "${RATIOS[$durability]}") over $ROUNDS round(s) (${RATIOS[$durability]# }),"
+      line+=" footfall's p99 at most $(largest "${P99S[$durability]}") ms,"
+      line+=" peak RSS at most $(largest "${RSS_MIB[$durability]}") MiB"
+      SUMMARY+=("$line")
+    done
+    unset RATIOS P99S RSS_MIB
   done
 done
 
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s\n' "${SUMMARY[@]}"
 echo
 echo "| run | server | requests/s | events/s | p50 ms | p99 ms | server CPU µs/request | wrk CPU s | other CPU s | errors | peak RSS | stored |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
