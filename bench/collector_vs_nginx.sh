@@ -362,14 +362,16 @@ for scenario in $SCENARIOS; do
       ROWS+=("$(row "$label" "nginx$N_NOTE" "$N_RPS" "$events" "$N_P50" "$N_P99" "$N_CPU" "$N_REQ" "$N_WRK" "$N_OTHER" "$N_ERR" "–" "$N_LINES access-log lines")")
       for durability in $DURABILITIES; do
         measure_footfall "$path" "$conns" "$lua" "$durability"
-        ROWS+=("$(row "$label" "footfall $durability$F_NOTE" "$F_RPS" "$events" "$F_P50" "$F_P99" "$F_CPU" "$F_REQ" "$F_WRK" "$F_OTHER" "$F_ERR" "$((F_RSS_KB / 1024)) MiB" "${F_STORED:-?} records ($F_RAW_MIB MiB)")")
-        ROWS+=("| $label | **footfall $durability/nginx** | **$(ratio "$F_RPS" "$N_RPS")×** | | $(ratio "$F_P50" "$N_P50")× | $(ratio "$F_P99" "$N_P99")× | $(ratio "$(echo "$F_CPU / $F_REQ" | bc -l)" "$(echo "$N_CPU / $N_REQ" | bc -l)")× | | | | | |")
-        RATIOS[$durability]+=" $(ratio "$F_RPS" "$N_RPS")"
+        r=$(ratio "$F_RPS" "$N_RPS")
+        rss=$((F_RSS_KB / 1024))
+        ROWS+=("$(row "$label" "footfall $durability$F_NOTE" "$F_RPS" "$events" "$F_P50" "$F_P99" "$F_CPU" "$F_REQ" "$F_WRK" "$F_OTHER" "$F_ERR" "$rss MiB" "${F_STORED:-?} records ($F_RAW_MIB MiB)")")
+        ROWS+=("| $label | **footfall $durability/nginx** | **$r×** | | $(ratio "$F_P50" "$N_P50")× | $(ratio "$F_P99" "$N_P99")× | $(ratio "$(echo "$F_CPU / $F_REQ" | bc -l)" "$(echo "$N_CPU / $N_REQ" | bc -l)")× | | | | | |")
+        RATIOS[$durability]+=" $r"
         P99S[$durability]+=" $F_P99"
-        RSS_MIB[$durability]+=" $((F_RSS_KB / 1024))"
+        RSS_MIB[$durability]+=" $rss"
         echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
-          "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS" \
-          "$((F_RSS_KB / 1024)) MiB), ratio $(ratio "$F_RPS" "$N_RPS")"
+          "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS $rss MiB)," \
+          "ratio $r"
       done
     done
     for durability in $DURABILITIES; do
