@@ -381,7 +381,6 @@ for scenario in $SCENARIOS; do
       line+=" peak RSS at most $(largest "${RSS_MIB[$durability]}") MiB"
       SUMMARY+=("$line")
     done
-    unset RATIOS P99S RSS_MIB
   done
 done
 
