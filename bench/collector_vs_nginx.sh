@@ -24,6 +24,10 @@
 # load runs ROUNDS times, nginx and footfall taking turns, and the ratio to read is the median of
 # the rounds' ratios, printed last.
 #
+# Each footfall run also says how much of it each of footfall's threads spent on a CPU and how
+# much runnable but waiting for one (from /proc/PID/task/*/schedstat): every group commit releases
+# its answers at once, and that burst queues for the cores the collector shares with wrk.
+#
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
 # DURABILITIES ("fsync interval"), SCENARIOS ("get post"), ROUNDS (3),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
@@ -324,17 +328,41 @@ measure_nginx() {
   N_RPS=$RPS N_P50=$P50 N_P99=$P99 N_ERR=$ERRORS N_REQ=$REQUESTS N_WRK=$WRK_CPU N_OTHER=$OTHER
 }
 
-# measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run.
+# thread_times PID: "TID NAME NS_ON_A_CPU NS_WAITING_FOR_ONE" for each thread of PID, from
+# /proc/PID/task/*/schedstat (empty where the kernel keeps no such statistics).
+thread_times() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/schedstat" ] || continue
+    echo "${t##*/} $(cat "$t/comm") $(cut -d' ' -f1,2 "$t/schedstat")"
+  done 2>/dev/null
+}
+
+# thread_shares BEFORE AFTER SECONDS: each thread's share of SECONDS spent on a CPU and spent
+# runnable but waiting for one, as "NAME ON/WAITING %" (threads started meanwhile count from 0).
+thread_shares() {
+  awk -v s="$3" 'NR == FNR {on[$1] = $3; wait[$1] = $4; next}
+    {printf "%s%s %.0f/%.0f %%", sep, $2, ($3 - on[$1]) / s / 1e7, ($4 - wait[$1]) / s / 1e7; sep = ", "}' \
+    "$1" "$2"
+}
+
+# measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run, and
+# F_THREADS to its threads' shares of the run on a CPU and waiting for one.
 measure_footfall() {
-  local attempt cpu0 cpu1
+  local attempt cpu0 cpu1 t0 t1
   F_NOTE=""
   for attempt in $(seq 1 $ATTEMPTS); do
     start_footfall "$4"
     sync
     wait_quiet
     cpu0=$(cpu_seconds "$FOOTFALL_PID")
+    thread_times "$FOOTFALL_PID" >"$WORK/threads0"
+    t0=$(date +%s.%N)
     run_wrk "$WORK/wrk-footfall.txt" "$FOOTFALL_URL$1" "$2" "$3"
+    t1=$(date +%s.%N)
+    thread_times "$FOOTFALL_PID" >"$WORK/threads1"
     cpu1=$(cpu_seconds "$FOOTFALL_PID")
+    F_THREADS=$(thread_shares "$WORK/threads0" "$WORK/threads1" "$(echo "$t1 - $t0" | bc -l)")
     F_CPU=$(echo "$cpu1 - $cpu0" | bc -l)
     F_RSS_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$FOOTFALL_PID/status")
     F_STORED=$(curl -fs "$FOOTFALL_URL/metrics" | awk '/^footfall_collector_stored_total/ {print $2}')
@@ -371,7 +399,7 @@ for scenario in $SCENARIOS; do
         RSS_MIB[$durability]+=" $rss"
         echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
           "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS $rss MiB)," \
-          "ratio $r"
+          "ratio $r; footfall's threads on a CPU / waiting for one: ${F_THREADS:-not measured}"
       done
     done
     for durability in $DURABILITIES; do
