@@ -346,6 +346,27 @@ thread_shares() {
     "$1" "$2"
 }
 
+# log_summary METRICS SECONDS CONNECTIONS RPS: from the collector's /metrics at the end of a run,
+# how often the raw log synced, how long a sync took and how long a record waited from its
+# append to its acknowledgement, beside a connection's round trip (CONNECTIONS / RPS: each
+# connection has one request in flight).
+log_summary() {
+  awk -v s="$2" -v c="$3" -v r="$4" '
+    /^footfall_rawlog_syncs_total / {syncs = $2}
+    /^footfall_rawlog_records_total / {records = $2}
+    /^footfall_rawlog_sync_latency_seconds_sum / {sync_sum = $2}
+    /^footfall_rawlog_sync_latency_seconds_count / {sync_n = $2}
+    /^footfall_rawlog_append_latency_seconds_sum / {wait_sum = $2}
+    /^footfall_rawlog_append_latency_seconds_count / {wait_n = $2}
+    END {
+      if (records == 0 || r == 0) exit
+      if (syncs > 0 && sync_n > 0) {
+        printf "%.0f syncs/s of %.1f records, a sync %.3f ms; ", syncs / s, records / syncs, sync_sum / sync_n * 1e3
+      }
+      printf "append to acknowledgement %.3f ms of a %.3f ms round trip", wait_sum / wait_n * 1e3, c / r * 1e3
+    }' "$1"
+}
+
 # measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run, and
 # F_THREADS to its threads' shares of the run on a CPU and waiting for one.
 measure_footfall() {
@@ -365,7 +386,9 @@ measure_footfall() {
     F_THREADS=$(thread_shares "$WORK/threads0" "$WORK/threads1" "$(echo "$t1 - $t0" | bc -l)")
     F_CPU=$(echo "$cpu1 - $cpu0" | bc -l)
     F_RSS_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$FOOTFALL_PID/status")
-    F_STORED=$(curl -fs "$FOOTFALL_URL/metrics" | awk '/^footfall_collector_stored_total/ {print $2}')
+    curl -fs "$FOOTFALL_URL/metrics" >"$WORK/metrics" || : >"$WORK/metrics"
+    F_STORED=$(awk '/^footfall_collector_stored_total/ {print $2}' "$WORK/metrics")
+    F_LOG=$(log_summary "$WORK/metrics" "$(echo "$t1 - $t0" | bc -l)" "$2" "$RPS")
     stop_pid "$FOOTFALL_PID"
     F_RAW_MIB=$(($(du -sb "$WORK/footfall/data/raw" | awk '{print $1}') / 1048576))
     if accept_run "$F_CPU"; then F_NOTE=""; break; fi
@@ -399,7 +422,8 @@ for scenario in $SCENARIOS; do
         RSS_MIB[$durability]+=" $rss"
         echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
           "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS $rss MiB)," \
-          "ratio $r; footfall's threads on a CPU / waiting for one: ${F_THREADS:-not measured}"
+          "ratio $r; footfall's threads on a CPU / waiting for one: ${F_THREADS:-not measured};" \
+          "its raw log: ${F_LOG:-no metrics}"
       done
     done
     for durability in $DURABILITIES; do
