@@ -297,7 +297,10 @@ class LogWriter::Impl {
       return Status::Ok();
     }
     s = TimedSync();
-    if (s.ok()) return Status::Ok();
+    if (s.ok()) {
+      active_->DropCacheBehind(active_->size());
+      return Status::Ok();
+    }
     Status cut = Injected(IoStep::kTruncate);
     if (cut.ok()) cut = active_->TruncateTo(before);
     if (cut.ok()) cut = TimedSync();
@@ -366,6 +369,7 @@ class LogWriter::Impl {
     if (!active_ || active_->number() != job.segment) return;  // sealed (and synced) meanwhile
     last_sync_ = job.started;
     unsynced_ = active_->size() > job.size;  // records written while it ran wait for the next
+    active_->DropCacheBehind(job.size);
   }
 
   // The records a periodic sync covers were acknowledged already, so on failure there is

@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -251,6 +254,50 @@ TEST(LogWriter, IntervalDurabilityAcknowledgesWhileThePeriodicSyncRuns) {
   EXPECT_TRUE(WaitUntil([&] { return (*w)->Stats().syncs >= 2; }));  // the next covers the rest
   ASSERT_TRUE((*w)->Close().ok());
   EXPECT_EQ(ReadSealed(tmp.path()).size(), 21u);
+}
+
+// Whether the page holding byte `offset` of the file at `path` is in the page cache (mincore
+// of a mapping of it, which does not read it in).
+bool Cached(const std::string& path, uint64_t offset) {
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  EXPECT_TRUE(fd.valid()) << path;
+  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  void* map = ::mmap(nullptr, page, PROT_READ, MAP_SHARED, fd.get(),
+                     static_cast<off_t>(offset / page * page));
+  EXPECT_NE(map, MAP_FAILED) << path;
+  if (map == MAP_FAILED) return false;
+  unsigned char resident = 0;
+  EXPECT_EQ(::mincore(map, page, &resident), 0);
+  ::munmap(map, page);
+  return (resident & 1) != 0;
+}
+
+// Synced pages far behind the end of the active segment leave the page cache; the last few MiB,
+// which a tailer reads, stay. With kInterval, once the periodic sync has covered them.
+TEST(LogWriter, DropsSyncedPagesFarBehindTheEndFromThePageCache) {
+  for (const Durability durability : {Durability::kFsync, Durability::kInterval}) {
+    TempDir tmp;
+    struct statfs fs {};
+    if (::statfs(tmp.path().c_str(), &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+      GTEST_SKIP() << "pages of tmpfs cannot leave the page cache";
+    }
+    LogOptions options;
+    options.durability = durability;
+    options.sync_interval = 1'000;
+    auto w = LogWriter::Open(tmp.path(), options);
+    ASSERT_TRUE(w.ok());
+    const std::string record(64 << 10, 'x');
+    const std::string path = SegmentPath(tmp.path(), 1, false);
+    ASSERT_TRUE(AppendAndWait(**w, record).ok());
+    EXPECT_TRUE(Cached(path, 0));
+    // Past the cached window by a few drop steps.
+    const size_t n = (ActiveSegment::kCachedBehind + (1 << 20)) / record.size() + 1;
+    for (size_t i = 1; i < n; ++i) ASSERT_TRUE(AppendAndWait(**w, record).ok());
+    EXPECT_TRUE(WaitUntil([&] { return !Cached(path, 0); }));
+    EXPECT_TRUE(Cached(path, (*w)->Stats().active_bytes - 1));
+    ASSERT_TRUE((*w)->Close().ok());
+    EXPECT_EQ(ReadSealed(tmp.path()).size(), n);
+  }
 }
 
 TEST(LogWriter, NoDurabilityNeverSyncsButSealsDurably) {

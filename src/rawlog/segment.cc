@@ -54,6 +54,9 @@ Status WriteAllAt(int fd, std::string_view data, uint64_t offset, const std::str
 // steps 1.6-1.8 ms, at the same requests/s (BENCHMARKS.md).
 constexpr uint64_t kPreallocateStep = 256 << 10;
 
+// The page cache is dropped in steps of at least this many bytes, to keep the calls rare.
+constexpr uint64_t kCacheDropStep = 256 << 10;
+
 // Length of the valid frame at `pos`, or 0 when the bytes there are not a whole, intact frame.
 uint64_t ValidFrameAt(std::string_view data, uint64_t pos) {
   const FrameView v = ViewFrame(data, pos);
@@ -295,6 +298,15 @@ Status ActiveSegment::AppendFramed(std::string_view frames) {
 Status ActiveSegment::Sync() {
   if (fd_.valid() && ::fdatasync(fd_.get()) != 0) return ErrnoError("fdatasync " + path_);
   return Status::Ok();
+}
+
+void ActiveSegment::DropCacheBehind(uint64_t synced) {
+  if (!fd_.valid() || synced < kCachedBehind) return;
+  const uint64_t to = (synced - kCachedBehind) / kCacheDropStep * kCacheDropStep;
+  if (to <= cache_dropped_) return;
+  ::posix_fadvise(fd_.get(), static_cast<off_t>(cache_dropped_),
+                  static_cast<off_t>(to - cache_dropped_), POSIX_FADV_DONTNEED);
+  cache_dropped_ = to;
 }
 
 Result<UniqueFd> ActiveSegment::DuplicateDescriptor() const {

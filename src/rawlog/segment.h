@@ -72,6 +72,14 @@ class ActiveSegment {
   // when even that fails the segment is damaged() and must not be appended to again.
   Status AppendFramed(std::string_view frames);
   Status Sync();
+  // Drops the file's pages from the page cache up to kCachedBehind below `synced`, a size the
+  // file has been synced to: a log read from its tail (a Tailer) needs the last few MiB cached,
+  // not the rest, and on the benchmark machine, where memory left unused goes back to the host
+  // and is slow to touch again, a log whose cache keeps growing costs a batch of POSTs a third
+  // of its requests/s (BENCHMARKS.md). Advice to the kernel: nothing fails, nothing changes in
+  // the file.
+  void DropCacheBehind(uint64_t synced);
+  static constexpr uint64_t kCachedBehind = 4 << 20;
   // A second descriptor of the file (owned by the caller), so that another thread can sync it
   // while this one keeps appending: an fdatasync through either makes the same bytes durable.
   Result<UniqueFd> DuplicateDescriptor() const;
@@ -104,6 +112,7 @@ class ActiveSegment {
   uint64_t allocated_ = 0;  // the file's size: size_ and the zeros after it
   bool preallocate_ = false;
   uint64_t average_batch_ = 0;  // bytes per AppendFramed, a moving average over about 8
+  uint64_t cache_dropped_ = 0;  // the file's pages below this were dropped from the page cache
   bool sealed_ = false;
   bool damaged_ = false;
 };
