@@ -75,9 +75,9 @@ class ActiveSegment {
   // Drops the file's pages from the page cache up to kCachedBehind below `synced`, a size the
   // file has been synced to: a log read from its tail (a Tailer) needs the last few MiB cached,
   // not the rest, and on the benchmark machine, where memory left unused goes back to the host
-  // and is slow to touch again, a log whose cache keeps growing costs a batch of POSTs a third
-  // of its requests/s (BENCHMARKS.md). Advice to the kernel: nothing fails, nothing changes in
-  // the file.
+  // and is slow to touch again, a log whose cache keeps growing cost POSTs of ten events about
+  // 30 % of their requests/s (BENCHMARKS.md). Advice to the kernel: nothing fails, nothing
+  // changes in the file.
   void DropCacheBehind(uint64_t synced);
   static constexpr uint64_t kCachedBehind = 4 << 20;
   // A second descriptor of the file (owned by the caller), so that another thread can sync it
