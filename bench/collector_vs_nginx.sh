@@ -26,7 +26,9 @@
 #
 # Each footfall run also says how much of it each of footfall's threads spent on a CPU and how
 # much runnable but waiting for one (from /proc/PID/task/*/schedstat): every group commit releases
-# its answers at once, and that burst queues for the cores the collector shares with wrk.
+# its answers at once, and that burst queues for the cores the collector shares with wrk. And,
+# from the collector's /metrics, how often its raw log synced and how long a request waited for
+# its sync, beside the connection's whole round trip.
 #
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
 # DURABILITIES ("fsync interval"), SCENARIOS ("get post"), ROUNDS (3),
@@ -381,10 +383,10 @@ log_summary() {
     }' "$1"
 }
 
-# measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run, and
-# F_THREADS to its threads' shares of the run on a CPU and waiting for one.
+# measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run: F_THREADS
+# to its threads' shares of the run on a CPU and waiting for one, F_LOG to its raw log's summary.
 measure_footfall() {
-  local attempt cpu0 cpu1 t0 t1
+  local attempt cpu0 cpu1 t0 seconds
   F_NOTE=""
   for attempt in $(seq 1 $ATTEMPTS); do
     start_footfall "$4"
@@ -394,15 +396,15 @@ measure_footfall() {
     thread_times "$FOOTFALL_PID" >"$WORK/threads0"
     t0=$(date +%s.%N)
     run_wrk "$WORK/wrk-footfall.txt" "$FOOTFALL_URL$1" "$2" "$3"
-    t1=$(date +%s.%N)
+    seconds=$(echo "$(date +%s.%N) - $t0" | bc -l)
     thread_times "$FOOTFALL_PID" >"$WORK/threads1"
     cpu1=$(cpu_seconds "$FOOTFALL_PID")
-    F_THREADS=$(thread_shares "$WORK/threads0" "$WORK/threads1" "$(echo "$t1 - $t0" | bc -l)")
+    F_THREADS=$(thread_shares "$WORK/threads0" "$WORK/threads1" "$seconds")
     F_CPU=$(echo "$cpu1 - $cpu0" | bc -l)
     F_RSS_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$FOOTFALL_PID/status")
     curl -fs "$FOOTFALL_URL/metrics" >"$WORK/metrics" || : >"$WORK/metrics"
     F_STORED=$(awk '/^footfall_collector_stored_total/ {print $2}' "$WORK/metrics")
-    F_LOG=$(log_summary "$WORK/metrics" "$(echo "$t1 - $t0" | bc -l)" "$2" "$RPS")
+    F_LOG=$(log_summary "$WORK/metrics" "$seconds" "$2" "$RPS")
     stop_pid "$FOOTFALL_PID"
     F_RAW_MIB=$(($(du -sb "$WORK/footfall/data/raw" | awk '{print $1}') / 1048576))
     # Removed now rather than as the next footfall run starts: a file system mounted with
