@@ -115,4 +115,7 @@ using Handler = std::function<void(Request&&, Responder)>;
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// Holds no CR or LF, so it cannot end a header line or start another.
+bool IsHeaderValueSafe(std::string_view value);
+
 }  // namespace footfall::http

@@ -437,7 +437,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
     head_.append("\r\nServer: footfall\r\nDate: ");
     head_.append(CurrentHttpDate());
     head_.append("\r\n");
-    if (!r.content_type.empty() && r.content_type.find_first_of("\r\n") == std::string::npos) {
+    if (!r.content_type.empty() && IsHeaderValueSafe(r.content_type)) {
       head_.append("Content-Type: ").append(r.content_type).append("\r\n");
     }
     head_.append(r.header_lines());
