@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 
 namespace footfall {
 
@@ -29,6 +31,39 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
     data.remove_prefix(static_cast<size_t>(n));
   }
   return Status::Ok();
+}
+
+Status WriteAllAt(int fd, std::span<iovec> pieces, uint64_t offset, const std::string& path,
+                  uint64_t* written) {
+  while (!pieces.empty()) {
+    const auto count = static_cast<int>(std::min<size_t>(pieces.size(), IOV_MAX));
+    const ssize_t n = ::pwritev(fd, pieces.data(), count, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write to " + path);
+    }
+    offset += static_cast<uint64_t>(n);
+    if (written != nullptr) *written += static_cast<uint64_t>(n);
+    SkipBytes(&pieces, static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+Status WriteAllAt(int fd, std::string_view data, uint64_t offset, const std::string& path,
+                  uint64_t* written) {
+  iovec piece{const_cast<char*>(data.data()), data.size()};
+  return WriteAllAt(fd, std::span<iovec>(&piece, 1), offset, path, written);
+}
+
+void SkipBytes(std::span<iovec>* pieces, size_t bytes) {
+  while (!pieces->empty() && bytes >= pieces->front().iov_len) {
+    bytes -= pieces->front().iov_len;
+    *pieces = pieces->subspan(1);
+  }
+  if (bytes > 0) {
+    pieces->front().iov_base = static_cast<char*>(pieces->front().iov_base) + bytes;
+    pieces->front().iov_len -= bytes;
+  }
 }
 
 Result<UniqueFd> OpenForReading(const std::string& path) {

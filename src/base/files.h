@@ -1,6 +1,10 @@
 // Whole-file and directory helpers on POSIX calls, with errors that name the path.
 #pragma once
 
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +41,18 @@ class UniqueFd {
 
 // Writes all of `data` to `fd` at its current offset; an error names `path`.
 Status WriteAll(int fd, std::string_view data, const std::string& path);
+
+// Writes `pieces` in order at byte `offset` of `fd`, with as few pwritev(2) as IOV_MAX allows,
+// and advances them past what was written (all of them, on success). `written` (when given)
+// counts the bytes written, also on error. An error names `path`.
+Status WriteAllAt(int fd, std::span<iovec> pieces, uint64_t offset, const std::string& path,
+                  uint64_t* written = nullptr);
+// The same for one piece.
+Status WriteAllAt(int fd, std::string_view data, uint64_t offset, const std::string& path,
+                  uint64_t* written = nullptr);
+// Advances `pieces` past their first `bytes` bytes (at most what they hold): drops the pieces
+// that lie wholly before, and moves the start of the one `bytes` ends in.
+void SkipBytes(std::span<iovec>* pieces, size_t bytes);
 
 // Opens `path` read-only; kNotFound when it does not exist, kIoError for other failures.
 Result<UniqueFd> OpenForReading(const std::string& path);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -72,6 +73,10 @@ class LogWriter::Impl {
                            " bytes, not " + std::to_string(size)));
       return;
     }
+    // The frame's header is made here, on the caller's thread: the writer's thread, which all
+    // records go through, then only hands the bytes to the kernel.
+    std::array<char, kRecordHeaderSize> frame_header;
+    EncodeFrameHeader(*record, frame_header.data());
     Status refused;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -87,7 +92,8 @@ class LogWriter::Impl {
       } else {
         ++stats_.queued_records;
         stats_.queued_bytes += record->size();
-        queue_.push_back(Pending{std::move(*record), std::move(done), SteadyMicros()});
+        queue_.push_back(
+            Pending{std::move(*record), frame_header, std::move(done), SteadyMicros()});
         record->clear();
         if (!spare_.empty()) {
           record->swap(spare_.back());
@@ -149,6 +155,7 @@ class LogWriter::Impl {
  private:
   struct Pending {
     std::string record;
+    std::array<char, kRecordHeaderSize> frame_header;  // the record's length and CRC, encoded
     Done done;
     Micros enqueued;  // SteadyMicros() at Append
   };
@@ -249,19 +256,23 @@ class LogWriter::Impl {
       s = EnsureActive();
       if (!s.ok()) break;
       // Fill the segment up to its size limit; the rest goes into the next segment.
-      frames_.clear();
+      pieces_.clear();
+      uint64_t bytes = 0;
       const size_t first = i;
       do {
-        FrameRecord(batch[i].record, &frames_);
+        Pending& p = batch[i];
+        pieces_.push_back({p.frame_header.data(), p.frame_header.size()});
+        pieces_.push_back({p.record.data(), p.record.size()});
+        bytes += p.frame_header.size() + p.record.size();
         ++i;
-      } while (i < batch.size() && active_->size() + frames_.size() + batch[i].record.size() <
-                                       options_.segment_max_bytes);
+      } while (i < batch.size() &&
+               active_->size() + bytes + batch[i].record.size() < options_.segment_max_bytes);
       s = WriteChunk();
       if (!s.ok()) {
         i = first;
         break;
       }
-      Acknowledge(batch, first, i, Status::Ok(), frames_.size());
+      Acknowledge(batch, first, i, Status::Ok(), bytes);
       // A failed seal abandons the segment and sets Health(); these records are safe in it.
       if (active_->size() >= options_.segment_max_bytes) (void)SealCurrent();
     }
@@ -271,8 +282,8 @@ class LogWriter::Impl {
     }
   }
 
-  // Writes frames_ to the active segment and, with kFsync, syncs it. On failure no frame of
-  // this chunk stays in the segment, or the segment is abandoned.
+  // Writes the frames in pieces_ to the active segment and, with kFsync, syncs it. On failure no
+  // frame of this chunk stays in the segment, or the segment is abandoned.
   //
   // After a failed fdatasync the bytes written may or may not be on disk, and Linux may already
   // have marked those pages clean, so a later sync would succeed without writing them. The
@@ -286,7 +297,7 @@ class LogWriter::Impl {
   Status WriteChunk() {
     const uint64_t before = active_->size();
     Status s = Injected(IoStep::kWrite);
-    if (s.ok()) s = active_->AppendFramed(frames_);
+    if (s.ok()) s = active_->AppendFramed(pieces_);
     if (!s.ok()) {
       CountIoError();
       if (active_->damaged()) Abandon(before);
@@ -550,7 +561,7 @@ class LogWriter::Impl {
   bool interval_sync_running_ = false;  // background_sync_ has a job whose outcome is not taken
   std::vector<Abandoned> abandoned_;
   Micros next_retry_ = 0;
-  std::string frames_;  // reused for every chunk
+  std::vector<iovec> pieces_;  // the frames of a chunk: each record's header and body
 
   // Thread-safe on their own.
   Histogram append_latency_;

@@ -2,8 +2,11 @@
 // segment, reading a segment's records back, and the directory lock of the single writer.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +74,10 @@ class ActiveSegment {
   // On failure the file is cut back to its size before the call, so no partial frame stays;
   // when even that fails the segment is damaged() and must not be appended to again.
   Status AppendFramed(std::string_view frames);
+  // The same for frames given in pieces, written in order by as few pwritev(2) as IOV_MAX
+  // allows: a frame's header and its body can be two pieces, so nothing is copied on the way.
+  // The pieces are used up: the call advances them past what it wrote.
+  Status AppendFramed(std::span<iovec> pieces);
   Status Sync();
   // Drops the file's pages from the page cache up to kCachedBehind below `synced`, a size the
   // file has been synced to: a log read from its tail (a Tailer) needs the last few MiB cached,
@@ -123,6 +130,8 @@ void FrameRecord(std::string_view body, std::string* out);
 // it starts; append the body to `out`, then EndFrame fills the header in.
 size_t BeginFrame(std::string* out);
 void EndFrame(size_t frame_start, std::string* out);  // `out`: the same string
+// Writes the kRecordHeaderSize bytes that frame `body` (its length and masked CRC-32C) to `header`.
+void EncodeFrameHeader(std::string_view body, char* header);
 
 // What the bytes at `pos` of `data` hold: a whole frame with an intact checksum, the start of
 // a frame whose bytes are not all there (`size` is then how many bytes it needs, the length

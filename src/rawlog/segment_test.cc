@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -78,6 +79,31 @@ TEST(Segment, WritesAndReadsRecords) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0222, 0u) << "sealed segments are read-only";
+}
+
+// The writer's way: each record's frame header and body as two pieces, more pieces than one
+// pwritev takes, the same bytes as frames copied into one string.
+TEST(Segment, AppendsFramesGivenInPieces) {
+  TempDir tmp;
+  std::vector<std::string> records;
+  for (int i = 0; i < 1500; ++i) records.push_back("record " + std::to_string(i));
+  std::vector<std::array<char, kRecordHeaderSize>> headers(records.size());
+  std::vector<iovec> pieces;
+  for (size_t i = 0; i < records.size(); ++i) {
+    EncodeFrameHeader(records[i], headers[i].data());
+    pieces.push_back({headers[i].data(), headers[i].size()});
+    pieces.push_back({records[i].data(), records[i].size()});
+  }
+  auto seg = ActiveSegment::Create(tmp.path(), 1);
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  ASSERT_TRUE(seg->AppendFramed(pieces).ok());
+  std::string frames;
+  for (const auto& r : records) FrameRecord(r, &frames);
+  EXPECT_EQ(seg->size(), kSegmentHeaderSize + frames.size());
+  ASSERT_TRUE(seg->Seal().ok());
+  const std::string path = SegmentPath(tmp.path(), 1, true);
+  EXPECT_EQ(ReadAll(path), records);
+  EXPECT_EQ(ReadWholeFile(path)->substr(kSegmentHeaderSize), frames);
 }
 
 TEST(Segment, FlippedBitIsCorruptionWithOffset) {
