@@ -34,7 +34,7 @@ constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
 constexpr size_t kMaxSpareBuffers = 1024;
 constexpr size_t kMaxSpareCapacity = size_t{16} * 1024;
 // The queue and the batch swap places and keep their capacity; after a burst larger than this
-// many records, the batch gives it back.
+// many records, the batch gives it back (and so do the pieces it was written from, two a record).
 constexpr size_t kMaxKeptBatchCapacity = 4096;
 
 // Deadlines and latencies use the monotonic clock: a wall-clock step must neither seal early
@@ -200,6 +200,7 @@ class LogWriter::Impl {
       if (!batch.empty()) WriteBatch(batch);
       batch.clear();
       if (batch.capacity() > kMaxKeptBatchCapacity) std::vector<Pending>().swap(batch);
+      if (pieces_.capacity() > 2 * kMaxKeptBatchCapacity) std::vector<iovec>().swap(pieces_);
 
       if (unsynced_ && options_.durability == Durability::kInterval && !interval_sync_running_ &&
           SteadyMicros() - last_sync_ >= options_.sync_interval) {
