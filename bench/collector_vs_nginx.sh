@@ -28,7 +28,9 @@
 # much runnable but waiting for one (from /proc/PID/task/*/schedstat): every group commit releases
 # its answers at once, and that burst queues for the cores the collector shares with wrk. And,
 # from the collector's /metrics, how often its raw log synced and how long a request waited for
-# its sync, beside the connection's whole round trip.
+# its sync, beside the connection's whole round trip. Each round also gives both servers' context
+# switches per request (/proc/PID/task/*/status): footfall's I/O threads sleep whenever all their
+# connections wait for the disk.
 #
 # Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
 # DURABILITIES ("fsync interval"), SCENARIOS ("get post"), ROUNDS (3),
@@ -322,9 +324,20 @@ accept_run() {
   [ "$(echo "$other < 0.1 * $seconds" | bc -l)" = 1 ]
 }
 
+# context_switches PID...: the context switches (voluntary and not) of every thread of the given
+# processes so far, summed: a server whose threads sleep between bursts of work switches more.
+context_switches() {
+  local pid
+  for pid in "$@"; do cat /proc/"$pid"/task/*/status 2>/dev/null; done |
+    awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}'
+}
+
+# per_request COUNT REQUESTS: COUNT / REQUESTS with two decimals.
+per_request() { echo "$1 $2" | awk '{printf "%.2f", ($2 > 0 ? $1 / $2 : 0)}'; }
+
 # measure_nginx PATH CONNECTIONS LUA: sets N_* from the accepted run.
 measure_nginx() {
-  local attempt cpu0 cpu1 pids
+  local attempt cpu0 cpu1 pids switches0
   N_NOTE=""
   for attempt in $(seq 1 $ATTEMPTS); do
     start_nginx
@@ -332,7 +345,9 @@ measure_nginx() {
     wait_quiet
     mapfile -t pids < <(echo "$NGINX_PID"; ps -o pid= --ppid "$NGINX_PID" | tr -d ' ')
     cpu0=$(cpu_seconds "${pids[@]}")
+    switches0=$(context_switches "${pids[@]}")
     run_wrk "$WORK/wrk-nginx.txt" "$NGINX_URL$1" "$2" "$3"
+    N_SWITCHES=$(per_request $(($(context_switches "${pids[@]}") - switches0)) "$REQUESTS")
     cpu1=$(cpu_seconds "${pids[@]}")
     N_CPU=$(echo "$cpu1 - $cpu0" | bc -l)
     N_LINES=$(wc -l <"$WORK/nginx/access.log")
@@ -386,7 +401,7 @@ log_summary() {
 # measure_footfall PATH CONNECTIONS LUA DURABILITY: sets F_* from the accepted run: F_THREADS
 # to its threads' shares of the run on a CPU and waiting for one, F_LOG to its raw log's summary.
 measure_footfall() {
-  local attempt cpu0 cpu1 t0 seconds
+  local attempt cpu0 cpu1 t0 seconds switches0
   F_NOTE=""
   for attempt in $(seq 1 $ATTEMPTS); do
     start_footfall "$4"
@@ -394,9 +409,11 @@ measure_footfall() {
     wait_quiet
     cpu0=$(cpu_seconds "$FOOTFALL_PID")
     thread_times "$FOOTFALL_PID" >"$WORK/threads0"
+    switches0=$(context_switches "$FOOTFALL_PID")
     t0=$(date +%s.%N)
     run_wrk "$WORK/wrk-footfall.txt" "$FOOTFALL_URL$1" "$2" "$3"
     seconds=$(echo "$(date +%s.%N) - $t0" | bc -l)
+    F_SWITCHES=$(per_request $(($(context_switches "$FOOTFALL_PID") - switches0)) "$REQUESTS")
     thread_times "$FOOTFALL_PID" >"$WORK/threads1"
     cpu1=$(cpu_seconds "$FOOTFALL_PID")
     F_THREADS=$(thread_shares "$WORK/threads0" "$WORK/threads1" "$seconds")
@@ -444,7 +461,8 @@ for scenario in $SCENARIOS; do
         RSS_MIB[$durability]+=" $rss"
         echo "collector_vs_nginx: $label: nginx $N_RPS req/s (p50 $N_P50 ms, p99 $N_P99 ms)," \
           "footfall ($durability) $F_RPS req/s (p50 $F_P50 ms, p99 $F_P99 ms, peak RSS $rss MiB)," \
-          "ratio $r; footfall's threads on a CPU / waiting for one: ${F_THREADS:-not measured};" \
+          "ratio $r; context switches per request: nginx $N_SWITCHES, footfall $F_SWITCHES;" \
+          "footfall's threads on a CPU / waiting for one: ${F_THREADS:-not measured};" \
           "its raw log: ${F_LOG:-no metrics}"
       done
     done
