@@ -32,7 +32,7 @@
 # switches per request (/proc/PID/task/*/status): footfall's I/O threads sleep whenever all their
 # connections wait for the disk.
 #
-# Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 8"),
+# Environment: FOOTFALL (the binary), DURATION (15s), THREADS (2), CONNECTIONS ("64 256 512 8"),
 # DURABILITIES ("fsync interval"), SCENARIOS ("get post"), ROUNDS (3),
 # QUIET_WAIT (300: seconds to wait for the machine to be idle before each run), PERF=1 for two
 # more footfall GET runs: one under `perf record -g` at the first connection count with a
@@ -43,7 +43,7 @@ set -euo pipefail
 FOOTFALL=${FOOTFALL:?set FOOTFALL to the footfall binary}
 DURATION=${DURATION:-15s}
 THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64 256 8}
+CONNECTIONS=${CONNECTIONS:-64 256 512 8}
 PERF=${PERF:-0}
 QUIET_WAIT=${QUIET_WAIT:-300}
 DURABILITIES=${DURABILITIES:-fsync interval}
