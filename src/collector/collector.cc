@@ -500,7 +500,7 @@ std::string Collector::MetricsText() const {
   scalar("footfall_collector_received_bytes_total", "counter",
          "Request target and body bytes received.", c.bytes_received);
   scalar("footfall_collector_stored_total", "counter",
-         "Requests stored durably in the raw log (each holds one or more events).",
+         "Requests stored in the raw log and answered 2xx (each holds one or more events).",
          c.records_stored);
   scalar("footfall_collector_append_failures_total", "counter",
          "Requests the raw log could not store; answered 503.", c.append_failures);

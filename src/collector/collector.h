@@ -1,7 +1,7 @@
 // The Snowplow-compatible collector: the tracker-protocol routes on top of http::Server. Every
 // tracking request becomes one rawlog::CollectorPayload handed to an append function; the client
-// is answered only once that record is durable (PROTOCOL.md, "Collector routes" and "Collector
-// behaviour"; DESIGN.md §4).
+// is answered only once that record is durable (the routes and their answers:
+// docs/collector.md; the record: docs/formats/rawlog.md).
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,7 @@ collector:
   reject_body_kb: 2048           # larger bodies are refused with 413
   max_connections: 10000
   read_timeout_seconds: 25       # slow clients are answered 408 and dropped
+  redirect_allowed_hosts: []     # /r/tp2 redirects to these hosts only; empty: /r/tp2 is off
 
 ui:
   host: 127.0.0.1                # API and dashboard; local only by default
@@ -307,6 +308,8 @@ const std::map<std::string, Setter>& Setters() {
       {"collector.reject_body_kb", Int(&Config::reject_body_bytes, 1, 1 << 20, 1024)},
       {"collector.max_connections", Int(&Config::max_connections, 1, 1'000'000)},
       {"collector.read_timeout_seconds", Int(&Config::read_timeout_seconds, 1, 3600)},
+      {"collector.redirect_allowed_hosts",
+       [](const YAML::Node& n, Config* c) { return Texts(&c->redirect_allowed_hosts)(n); }},
       {"ui.host", String(&Config::ui_host)},
       {"ui.port", Int(&Config::ui_port, 0, 65535)},
       {"raw.segment_max_mb", Int(&Config::segment_max_bytes, 1, 4096, 1 << 20)},

@@ -25,6 +25,8 @@ struct Config {
   uint64_t reject_body_bytes = 2 << 20;  // larger bodies are refused with 413
   uint64_t max_connections = 10000;
   int read_timeout_seconds = 25;  // a request not complete in time is answered 408
+  // Hosts /r/tp2 may redirect to (exact names, any case); empty turns /r/tp2 off (404).
+  std::vector<std::string> redirect_allowed_hosts;
 
   std::string ui_host = "127.0.0.1";
   uint16_t ui_port = 8081;

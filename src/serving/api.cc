@@ -305,11 +305,19 @@ http::Response Api::Dispatch(const http::Request& request) {
     sql = true;
   }
   if (handler == nullptr && flow.empty() && !sql) {
-    bool known_path = path == "/api/v1/sql" || path.starts_with(kFlowPrefix);
-    for (const auto& [p, h] : kGets) known_path = known_path || path == p;
-    if (known_path) {
+    // A known path asked with another method: 405, with the methods it takes.
+    std::string_view allow;
+    if (path == "/api/v1/sql" || path == "/api/v1/batch") allow = "POST";
+    if (path == "/api/v1/status" ||
+        (path.starts_with(kFlowPrefix) && path.size() > kFlowPrefix.size())) {
+      allow = "GET, HEAD";
+    }
+    for (const auto& [p, h] : kGets) {
+      if (path == p) allow = "GET, HEAD";
+    }
+    if (!allow.empty()) {
       http::Response r = ErrorResponse(405, "method " + method + " is not allowed on " + path);
-      r.AddHeader("Allow", path == "/api/v1/sql" ? "POST" : "GET, HEAD");
+      r.AddHeader("Allow", std::string(allow));
       return r;
     }
     return ErrorResponse(404, path.starts_with("/api/") ? "no such endpoint: " + method + " " +

@@ -440,6 +440,22 @@ TEST_F(ApiTest, UnknownEndpointsAndMethods) {
   EXPECT_EQ(Call(api, "GET", "/api/v1/sql").status, 405);
   EXPECT_EQ(Call(api, "GET", "/api/v1").status, 200);
   EXPECT_EQ(Call(api, "POST", "/api/v1/batch").status, 503);
+  // Every known path names the methods it takes; a flow needs a name.
+  const struct {
+    const char* method;
+    const char* target;
+    const char* allow;
+  } kWrongMethods[] = {{"POST", "/api/v1/status", "GET, HEAD"},
+                       {"GET", "/api/v1/batch", "POST"},
+                       {"DELETE", "/api/v1/sql", "POST"},
+                       {"POST", "/api/v1/flows/studio", "GET, HEAD"},
+                       {"PUT", "/api/v1/live", "GET, HEAD"}};
+  for (const auto& c : kWrongMethods) {
+    http::Response r = Call(api, c.method, c.target);
+    EXPECT_EQ(r.status, 405) << c.method << " " << c.target;
+    EXPECT_EQ(r.Header("Allow").value_or(""), c.allow) << c.method << " " << c.target;
+  }
+  EXPECT_EQ(Call(api, "GET", "/api/v1/flows/").status, 404);
 }
 
 TEST_F(ApiTest, SqlAsJsonAndCsv) {

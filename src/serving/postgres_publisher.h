@@ -1,4 +1,4 @@
-// Publishing serving versions into PostgreSQL, for BI tools (DESIGN.md §8, docs/serving.md).
+// Publishing serving versions into PostgreSQL, for BI tools (docs/serving.md).
 //
 // A published SQLite version file (layout.h) is the source: every table in it is copied, with its
 // indexes, into a fresh schema <schema>_v<N> on the server, and that schema is swapped in under the

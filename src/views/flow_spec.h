@@ -1,4 +1,4 @@
-// How a stream of enriched events describes a process (DESIGN.md §5, Flows): which events belong
+// How a stream of enriched events describes a process (docs/views.md, flows): which events belong
 // to a flow and which of their fields give the case, the activity, the lifecycle, the time, the
 // cost and the resource. Set in the config (docs/config.md, `flows:`); several flows at once.
 //

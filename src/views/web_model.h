@@ -1,6 +1,6 @@
 // The web model: page views with engaged time and scroll depth, sessions, users, traffic per hour
 // and day, acquisition, funnels and journeys — what Snowplow's web data model computes, with its
-// definitions (PROTOCOL.md; docs/views.md defines every column).
+// definitions (docs/views.md defines every column).
 //
 // AnalyzeSession is the per-session function (a group of events of one session, in time order);
 // SummarizeWeb folds sessions into the other tables with the keyed partials of web_summary.h

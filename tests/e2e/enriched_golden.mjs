@@ -1,6 +1,6 @@
 // The golden check shared by the tracker tests: every payload a real Snowplow tracker sent (as
 // its onRequestSuccess callback hands them over) must enrich to the field values its parameters
-// map to (PROTOCOL.md), read back from the enriched Parquet lake with DuckDB.
+// map to (docs/formats/enriched-event.md), read back from the enriched Parquet lake with DuckDB.
 //
 //   checkEnrichedAgainstSent(lakeDir, sent) → exits non-zero naming the event_id, field,
 //   expected and actual value of each difference, and any sent parameter the check does not

@@ -135,7 +135,7 @@ function renderTop(body, r, metric) {
 
 function renderLive(body, l, ctx) {
   if (!l.available) {
-    return empty(body, 'No speed layer runs in this process (footfall serve answers from the batch views only). Live numbers appear under footfall run.');
+    return empty(body, 'No speed layer runs in this process (speed.enabled is false in its config): the numbers are the batch views only.');
   }
   const t = l.total ?? {};
   body.append(

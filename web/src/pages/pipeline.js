@@ -32,7 +32,7 @@ export async function render(root, ctx) {
   }, ctx.isCurrent);
 
   load(live.body, () => get('/api/v1/live', new URLSearchParams({ minutes: '30' })), (l) => {
-    if (!l.available) return empty(live.body, 'No speed layer runs in this process: footfall serve answers from batch versions only. footfall run collects, tails the raw log and shows the collector rate here.');
+    if (!l.available) return empty(live.body, 'No speed layer runs in this process (speed.enabled is false in its config): the collector rate and live numbers need it.');
     const minutes = l.minutes ?? [];
     const recent = minutes.slice(-5);
     const rate = recent.length ? recent.reduce((s, m) => s + m.events, 0) / recent.length : null;
