@@ -7,7 +7,6 @@
 
 #include "base/log.h"
 #include "base/random.h"
-#include "base/string_pairs.h"
 #include "base/time.h"
 #include "base/url.h"
 #include "http/date.h"
@@ -145,14 +144,14 @@ void NewNetworkUserId(std::string* out) {
   AppendUuid(rng, out);
 }
 
-std::string HostWithoutPort(std::string_view host) {
+std::string_view HostWithoutPort(std::string_view host) {
   if (!host.empty() && host.front() == '[') {
     const size_t close = host.find(']');
-    return std::string(host.substr(1, close == std::string_view::npos ? close : close - 1));
+    return host.substr(1, close == std::string_view::npos ? close : close - 1);
   }
   const size_t colon = host.rfind(':');
   if (colon != std::string_view::npos && host.find(':') == colon) host = host.substr(0, colon);
-  return std::string(host);
+  return host;
 }
 
 std::string ToLower(std::string_view s) {
@@ -180,7 +179,7 @@ std::optional<std::string> RedirectHost(std::string_view url) {
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#\\"));
   const size_t at = authority.rfind('@');
   if (at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string host = HostWithoutPort(authority);
+  std::string host(HostWithoutPort(authority));
   if (host.empty()) return std::nullopt;
   return ToLower(host);
 }
@@ -302,16 +301,15 @@ void Collector::Handle(Request&& req, Responder respond) {
       break;
   }
 
-  // A request to store, copied into this thread's payload, whose strings keep their capacity
-  // from one request to the next (as the server's request does): storing a request allocates
-  // the record itself and not each of its fields. (What it keeps is bounded by one stored body
-  // per I/O thread.)
-  thread_local rawlog::CollectorPayload p;
-  thread_local StringPairs spare_headers;  // p's header pairs between requests
+  // The payload to store: views of the request's bytes and of the strings below, encoded into
+  // the record before this function returns. This thread's vector and strings keep their
+  // capacity from one request to the next, so storing a request allocates nothing.
+  thread_local rawlog::CollectorPayloadView p;
+  thread_local std::string network_userid;
+  thread_local std::string original_size;  // of a body cut to the limit
   p.timestamp = received;
   // Settle identity first: it shapes both the payload and the answer.
   const bool anonymous = req.Header("SP-Anonymous") != nullptr;
-  std::string& network_userid = p.network_userid;
   bool set_cookie = false;
   if (anonymous) {
     network_userid = kAnonymousUserId;
@@ -327,6 +325,7 @@ void Collector::Handle(Request&& req, Responder respond) {
       NewNetworkUserId(&network_userid);
     }
   }
+  p.network_userid = network_userid;
 
   // The answer is written into the connection's own Response, whose strings keep their
   // capacity from one request to the next; it is sent once the record is durable.
@@ -375,30 +374,30 @@ void Collector::Handle(Request&& req, Responder respond) {
       break;
   }
 
-  p.ip.clear();
+  p.ip = {};
   if (!anonymous) {
     const std::string* forwarded =
         options_.trust_forwarded_for ? req.Header("X-Forwarded-For") : nullptr;
     std::string_view first;
     if (forwarded != nullptr)
       first = Trim(std::string_view(*forwarded).substr(0, forwarded->find(',')));
-    p.ip.assign(first.empty() ? std::string_view(req.peer_ip) : first);
+    p.ip = first.empty() ? std::string_view(req.peer_ip) : first;
   }
-  p.content_type.clear();
-  p.user_agent.clear();
-  p.referer.clear();
-  p.hostname.clear();
-  ClearReusing(&p.headers, &spare_headers);
+  p.content_type = {};
+  p.user_agent = {};
+  p.referer = {};
+  p.hostname = {};
+  p.headers.clear();
   const auto keep = [&](std::string_view name, std::string_view value) {
-    AppendReusing(&p.headers, &spare_headers, name, value);
+    p.headers.emplace_back(name, value);
   };
   for (const auto& [name, value] : req.headers) {
     if (EqualsIgnoreCase(name, "Content-Type")) {
-      if (p.content_type.empty()) p.content_type.assign(value);
+      if (p.content_type.empty()) p.content_type = value;
     } else if (EqualsIgnoreCase(name, "User-Agent")) {
-      if (p.user_agent.empty()) p.user_agent.assign(value);
+      if (p.user_agent.empty()) p.user_agent = value;
     } else if (EqualsIgnoreCase(name, "Referer")) {
-      if (p.referer.empty()) p.referer.assign(value);
+      if (p.referer.empty()) p.referer = value;
     } else if (EqualsIgnoreCase(name, "Host")) {
       if (p.hostname.empty()) p.hostname = HostWithoutPort(value);
     } else {
@@ -412,15 +411,16 @@ void Collector::Handle(Request&& req, Responder respond) {
   }
   std::string_view body = req.body;
   if (req.body_over_soft_limit || body.size() > options_.max_stored_body) {
-    keep(rawlog::kSizeViolationHeader, std::to_string(body.size()));
+    original_size.assign(std::to_string(body.size()));
+    keep(rawlog::kSizeViolationHeader, original_size);
     body = body.substr(0, options_.max_stored_body);
     metrics_->size_violations.fetch_add(1, std::memory_order_relaxed);
   }
-  p.method.assign(req.method);
-  p.path.assign(req.path);
-  p.query.assign(req.query);
-  p.body.assign(body);
-  p.collector.assign(options_.collector_name);
+  p.method = req.method;
+  p.path = req.path;
+  p.query = req.query;
+  p.body = body;
+  p.collector = options_.collector_name;
 
   metrics_->appends_in_flight.fetch_add(1, std::memory_order_relaxed);
   // Runs on the appender's thread (the raw-log writer's): it only sends the answer. What it

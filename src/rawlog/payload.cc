@@ -16,18 +16,22 @@ auto StringFields(Payload& p) {
                     &p.hostname, &p.network_userid, &p.collector};
 }
 
-}  // namespace
-
-void EncodePayload(const CollectorPayload& p, std::string* out) {
+template <class Payload>
+void Encode(const Payload& p, std::string* out) {
   out->push_back(static_cast<char>(kPayloadVersion));
   PutFixed64(out, static_cast<uint64_t>(p.timestamp));
-  for (const std::string* s : StringFields(p)) PutLengthPrefixed(out, *s);
+  for (const auto* s : StringFields(p)) PutLengthPrefixed(out, *s);
   PutVarint64(out, p.headers.size());
   for (const auto& [name, value] : p.headers) {
     PutLengthPrefixed(out, name);
     PutLengthPrefixed(out, value);
   }
 }
+
+}  // namespace
+
+void EncodePayload(const CollectorPayload& p, std::string* out) { Encode(p, out); }
+void EncodePayload(const CollectorPayloadView& p, std::string* out) { Encode(p, out); }
 
 std::string EncodePayload(const CollectorPayload& p) {
   // Exactly enough, so that the record is allocated once: a varint takes at most 10 bytes.

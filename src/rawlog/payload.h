@@ -12,23 +12,29 @@
 
 namespace footfall::rawlog {
 
-struct CollectorPayload {
+// Its fields, over a string type: CollectorPayload owns its strings (what DecodePayload returns);
+// CollectorPayloadView points into a request the collector is storing, which is then encoded
+// without first copying its fields anywhere.
+template <class String>
+struct BasicCollectorPayload {
   Micros timestamp = 0;  // when the collector received the request (UTC)
-  std::string ip;        // client IP ("" when SP-Anonymous)
-  std::string method;    // "GET", "POST", "HEAD"
-  std::string path;      // "/i", "/com.snowplowanalytics.snowplow/tp2", …
-  std::string query;     // raw query string, without '?', still percent-encoded
-  std::string body;      // raw request body (POST)
-  std::string content_type;
-  std::string user_agent;
-  std::string referer;
-  std::string hostname;        // Host header
-  std::string network_userid;  // the `sp` cookie value the collector settled on
-  std::string collector;       // collector name and version, "footfall-0.1.0"
-  std::vector<std::pair<std::string, std::string>> headers;  // other headers kept, in order
+  String ip;             // client IP ("" when SP-Anonymous)
+  String method;         // "GET", "POST", "HEAD"
+  String path;           // "/i", "/com.snowplowanalytics.snowplow/tp2", …
+  String query;          // raw query string, without '?', still percent-encoded
+  String body;           // raw request body (POST)
+  String content_type;
+  String user_agent;
+  String referer;
+  String hostname;                                 // Host header
+  String network_userid;                           // the `sp` cookie value the collector settled on
+  String collector;                                // collector name and version, "footfall-0.1.0"
+  std::vector<std::pair<String, String>> headers;  // other headers kept, in order
 
-  bool operator==(const CollectorPayload&) const = default;
+  bool operator==(const BasicCollectorPayload&) const = default;
 };
+using CollectorPayload = BasicCollectorPayload<std::string>;
+using CollectorPayloadView = BasicCollectorPayload<std::string_view>;
 
 // The header the collector records on a payload whose body it cut to its size limit; the value
 // is the original body size in bytes. Enrichment turns such payloads into size_violation bad
@@ -37,7 +43,8 @@ inline constexpr std::string_view kSizeViolationHeader = "X-Footfall-Size-Violat
 
 // Serialises a payload into the body of one raw-log record.
 std::string EncodePayload(const CollectorPayload& p);
-void EncodePayload(const CollectorPayload& p, std::string* out);  // appends
+void EncodePayload(const CollectorPayload& p, std::string* out);      // appends
+void EncodePayload(const CollectorPayloadView& p, std::string* out);  // appends
 
 // Parses a record body; kCorruption names what was wrong when the bytes are not a payload.
 Result<CollectorPayload> DecodePayload(std::string_view record);

@@ -34,6 +34,28 @@ TEST(Payload, RoundTripsBinaryBody) {
   EXPECT_EQ(*DecodePayload(EncodePayload(p)), p);
 }
 
+TEST(Payload, ViewEncodesAsTheOwnedPayload) {
+  CollectorPayload p = Sample();
+  p.body = std::string("{\"data\":[]}\0", 12);
+  CollectorPayloadView v;
+  v.timestamp = p.timestamp;
+  v.ip = p.ip;
+  v.method = p.method;
+  v.path = p.path;
+  v.query = p.query;
+  v.body = p.body;
+  v.content_type = p.content_type;
+  v.user_agent = p.user_agent;
+  v.referer = p.referer;
+  v.hostname = p.hostname;
+  v.network_userid = p.network_userid;
+  v.collector = p.collector;
+  for (const auto& [name, value] : p.headers) v.headers.emplace_back(name, value);
+  std::string from_view = "prefix";
+  EncodePayload(v, &from_view);
+  EXPECT_EQ(from_view, "prefix" + EncodePayload(p));
+}
+
 TEST(Payload, EveryTruncationIsCorruption) {
   const std::string bytes = EncodePayload(Sample());
   for (size_t n = 0; n < bytes.size(); ++n) {
