@@ -64,7 +64,6 @@ struct CollectorStack {
     collector::CollectorOptions options;
     options.cookie_domain = config.cookie_domain;
     options.trust_forwarded_for = config.trust_forwarded_for;
-    options.redirect_enabled = !config.redirect_allowed_hosts.empty();
     options.redirect_allowed_hosts = config.redirect_allowed_hosts;
     options.max_stored_body = config.body_limit_bytes;
     options.storage_health = [writer] { return writer->Health(); };

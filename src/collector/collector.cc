@@ -296,7 +296,7 @@ void Collector::Handle(Request&& req, Responder respond) {
       if (!get_or_head && req.method != "POST") return not_allowed("GET, HEAD, POST, OPTIONS");
       break;
     case Route::kRedirect:
-      if (!options_.redirect_enabled) return answer(TextResponse(404, "not found\n"));
+      if (options_.redirect_allowed_hosts.empty()) return answer(TextResponse(404, "not found\n"));
       if (!get_or_head) return not_allowed("GET, HEAD");
       break;
   }

@@ -29,8 +29,8 @@ struct CollectorOptions {
   int cookie_max_age_days = 365;
   // Take the client IP from the first X-Forwarded-For address; only behind a trusted proxy.
   bool trust_forwarded_for = false;
-  bool redirect_enabled = false;                    // /r/tp2 answers 404 unless enabled
-  std::vector<std::string> redirect_allowed_hosts;  // exact host names, case-insensitive
+  // Hosts /r/tp2 may redirect to: exact names, any case. Empty: /r/tp2 is off and answers 404.
+  std::vector<std::string> redirect_allowed_hosts;
   std::string collector_name = "footfall-0.1.0";
   // Bodies longer than this are stored truncated to it, marked as a size violation. Keep it
   // equal to http::ServerOptions::soft_body_limit.

@@ -376,7 +376,6 @@ TEST_F(CollectorTest, RedirectDisabledIs404) {
 
 TEST_F(CollectorTest, RedirectToAllowedHostOnly) {
   CollectorOptions options;
-  options.redirect_enabled = true;
   options.redirect_allowed_hosts = {"shop.example"};
   Reset(options);
   Answer allowed =
