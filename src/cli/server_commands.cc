@@ -172,13 +172,26 @@ std::string StatusJson(const std::string& data_dir, const speed::SpeedLayer* liv
   return pipeline::DataStatusJson(*status);
 }
 
+// What a 2xx from the collector promises under the configured raw.durability.
+std::string DurabilityNote(const pipeline::Config& config) {
+  if (config.durability == "interval") {
+    return "durability interval: synced every " + std::to_string(config.sync_interval / 1000) +
+           " ms; a machine crash loses up to that";
+  }
+  if (config.durability == "none") {
+    return "durability none: synced at each seal; a machine crash loses the active segment";
+  }
+  return "durability fsync: a 2xx means on disk";
+}
+
 }  // namespace
 
 int Collect(const pipeline::Config& config) {
   CollectorStack stack;
   if (Status s = stack.Start(config); !s.ok()) return Fail("collect", s.ToString());
   PrintListening(*stack.server, "collector");
-  LogInfo("collect", "raw log in " + config.data_dir + "/raw; stop with Ctrl-C");
+  LogInfo("collect", "raw log in " + config.data_dir + "/raw (" + DurabilityNote(config) +
+                         "); stop with Ctrl-C");
   WaitForShutdownSignal();
   LogInfo("collect", "stopping: answering requests in flight, sealing the active segment");
   if (Status s = stack.Stop(); !s.ok()) return Fail("collect", s.ToString());
@@ -276,6 +289,7 @@ int Run(const pipeline::Config& config, bool demo) {
       ui_url.c_str(), SelfPath().c_str(), config.data_dir.c_str(), ui_url.c_str(),
       static_cast<long long>(config.batch_interval / kMicrosPerSecond));
   std::fflush(stdout);
+  LogInfo("run", "raw log in " + config.data_dir + "/raw (" + DurabilityNote(config) + ")");
 
   const auto status = pipeline::ReadDataStatus(config.data_dir);
   const bool has_version = status.ok() && status->version > 0;
