@@ -25,8 +25,10 @@ inline void AppendReusing(StringPairs* list, StringPairs* spare, std::string_vie
   list->back().second.assign(second);
 }
 
-// Empties `list`, moving its pairs to `spare`.
+// Empties `list`, moving its pairs to `spare` (by swapping the two when `spare` is empty, as it
+// is when each message has as many pairs as the one before).
 inline void ClearReusing(StringPairs* list, StringPairs* spare) {
+  if (spare->empty()) return list->swap(*spare);
   for (auto& pair : *list) spare->push_back(std::move(pair));
   list->clear();
 }
