@@ -12,7 +12,7 @@
 
 namespace footfall::rawlog {
 
-// Its fields, over a string type: CollectorPayload owns its strings (what DecodePayload returns);
+// A payload's fields, over a string type: CollectorPayload owns its strings (DecodePayload's);
 // CollectorPayloadView points into a request the collector is storing, which is then encoded
 // without first copying its fields anywhere.
 template <class String>
