@@ -74,7 +74,8 @@ int Main(int argc, char** argv) {
                   "started by mpirun or srun");
   AddCommon(batch, &common);
 
-  auto* serve = app.add_subcommand("serve", "The JSON API over the current serving version");
+  auto* serve = app.add_subcommand(
+      "serve", "The dashboard and JSON API over the current serving version, with live numbers");
   int serve_port = -1;
   serve->add_option("--port", serve_port, "Port (0 = pick a free one)")
       ->check(CLI::Range(0, 65535));
