@@ -411,7 +411,7 @@ void Collector::Handle(Request&& req, Responder respond) {
   }
   std::string_view body = req.body;
   if (req.body_over_soft_limit || body.size() > options_.max_stored_body) {
-    original_size.assign(std::to_string(body.size()));
+    original_size = std::to_string(body.size());
     keep(rawlog::kSizeViolationHeader, original_size);
     body = body.substr(0, options_.max_stored_body);
     metrics_->size_violations.fetch_add(1, std::memory_order_relaxed);

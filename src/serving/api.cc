@@ -317,7 +317,7 @@ http::Response Api::Dispatch(const http::Request& request) {
     }
     if (!allow.empty()) {
       http::Response r = ErrorResponse(405, "method " + method + " is not allowed on " + path);
-      r.AddHeader("Allow", std::string(allow));
+      r.AddHeader("Allow", allow);
       return r;
     }
     return ErrorResponse(404, path.starts_with("/api/") ? "no such endpoint: " + method + " " +
