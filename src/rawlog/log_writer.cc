@@ -423,7 +423,10 @@ class LogWriter::Impl {
 
   Status EnsureActive() {
     if (active_) return Status::Ok();
-    auto seg = ActiveSegment::Create(dir_, next_number_);
+    auto seg = ActiveSegment::Create(dir_, next_number_,
+                                     options_.durability == Durability::kFsync
+                                         ? ActiveSegment::WhenDurable::kEveryBatch
+                                         : ActiveSegment::WhenDurable::kOnCreate);
     if (!seg.ok()) {
       CountIoError();
       // Create removes what it made; should even that fail, skip the number so the next try
@@ -447,6 +450,7 @@ class LogWriter::Impl {
     stats_.active_segment = active_->number();
     stats_.active_bytes = active_->size();
     stats_.abandoned_segments = abandoned_.size();
+    stats_.direct_io = active_->direct_io();
     acknowledged_ = {active_->number(), active_->size()};
     return Status::Ok();
   }
@@ -678,6 +682,9 @@ void AppendPrometheusMetrics(const LogStats& s, std::string* out) {
          "Failed segment creates, writes, syncs and seals.", s.io_errors);
   metric("footfall_rawlog_abandoned_segments", "gauge",
          "Segments left unsealed after an I/O error, waiting to be sealed.", s.abandoned_segments);
+  metric("footfall_rawlog_direct_io", "gauge",
+         "1 when the active segment's records are written with direct I/O, else 0.",
+         s.direct_io ? 1 : 0);
   metric("footfall_rawlog_healthy", "gauge", "1 when the last write batch succeeded, else 0.",
          s.healthy ? 1 : 0);
   s.append_latency.AppendPrometheus(out, "footfall_rawlog_append_latency_seconds",

@@ -88,6 +88,9 @@ struct LogStats {
   // Segments left `.open` after an I/O error, not yet sealed (retried every second, and sealed
   // by recovery at the next Open otherwise).
   uint64_t abandoned_segments = 0;
+  // Whether the last segment made writes its records with direct I/O: with kFsync, where the
+  // file system takes it (ActiveSegment::WhenDurable::kEveryBatch).
+  bool direct_io = false;
   bool healthy = true;               // Health().ok()
   HistogramSnapshot append_latency;  // Append → done, per record that reached the writer
   HistogramSnapshot sync_latency;    // each fdatasync of the active segment

@@ -273,7 +273,8 @@ bool Cached(const std::string& path, uint64_t offset) {
 }
 
 // Synced pages far behind the end of the active segment leave the page cache; the last few MiB,
-// which a tailer reads, stay. With kInterval, once the periodic sync has covered them.
+// which a tailer reads, stay. With kInterval, once the periodic sync has covered them. (With
+// kFsync the records are written with direct I/O where the file system takes it.)
 TEST(LogWriter, DropsSyncedPagesFarBehindTheEndFromThePageCache) {
   for (const Durability durability : {Durability::kFsync, Durability::kInterval}) {
     TempDir tmp;
@@ -289,6 +290,13 @@ TEST(LogWriter, DropsSyncedPagesFarBehindTheEndFromThePageCache) {
     const std::string record(64 << 10, 'x');
     const std::string path = SegmentPath(tmp.path(), 1, false);
     ASSERT_TRUE(AppendAndWait(**w, record).ok());
+    if ((*w)->Stats().direct_io) {
+      // Written with direct I/O, the records never enter the page cache.
+      EXPECT_FALSE(Cached(path, 0));
+      EXPECT_FALSE(Cached(path, (*w)->Stats().active_bytes - 1));
+      ASSERT_TRUE((*w)->Close().ok());
+      continue;
+    }
     EXPECT_TRUE(Cached(path, 0));
     // Past the cached window by a few drop steps.
     const size_t n = (ActiveSegment::kCachedBehind + (1 << 20)) / record.size() + 1;
@@ -318,6 +326,31 @@ TEST(LogWriter, FsyncDurabilitySyncsEveryBatch) {
   ASSERT_TRUE(w.ok());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(AppendAndWait(**w, "r").ok());
   EXPECT_EQ((*w)->Stats().syncs, 5u);  // one append at a time: one batch, one sync each
+}
+
+// Only kFsync, which syncs after every batch, writes records with direct I/O, and only where
+// the file system takes it; the log reads the same either way.
+TEST(LogWriter, WritesRecordsDirectlyOnlyWhenSyncingEveryBatch) {
+  TempDir tmp;
+  const std::string probe = tmp.path() + "/probe";
+  const bool direct =
+      UniqueFd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT | O_CLOEXEC, 0644)).valid();
+  for (const Durability durability :
+       {Durability::kFsync, Durability::kInterval, Durability::kNone}) {
+    TempDir dir;
+    LogOptions options;
+    options.durability = durability;
+    auto w = LogWriter::Open(dir.path(), options);
+    ASSERT_TRUE(w.ok());
+    std::vector<std::string> records;
+    for (int i = 0; i < 10; ++i) {
+      records.push_back(std::string(1000 + 700 * i, static_cast<char>('a' + i)));
+      ASSERT_TRUE(AppendAndWait(**w, records.back()).ok());
+    }
+    EXPECT_EQ((*w)->Stats().direct_io, direct && durability == Durability::kFsync);
+    ASSERT_TRUE((*w)->Close().ok());
+    EXPECT_EQ(ReadSealed(dir.path()), records);
+  }
 }
 
 // Holds the writer thread inside the `done` of the first record, so later appends queue up.

@@ -226,12 +226,23 @@ Result<ActiveSegment> ActiveSegment::Create(const std::string& dir, uint64_t num
                                             WhenDurable durable) {
   FOOTFALL_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string path = Join(dir, SegmentFileName(number, false));
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  // Readable too: after a failed direct write the last block is read back (UndoAppend).
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd.valid()) return ErrnoError("cannot create segment " + path);
   ActiveSegment seg(dir, number, std::move(fd));
-  Status s = WriteAllAt(seg.fd_.get(), HeaderBytes(), 0, path);
+  Status s;
+  if (durable == WhenDurable::kEveryBatch) {
+    Result<DirectAppender> direct = DirectAppender::Open(path, HeaderBytes());
+    if (direct.ok()) {
+      seg.direct_ = std::make_unique<DirectAppender>(std::move(*direct));
+      seg.allocated_ = seg.direct_->written_end();
+    } else if (direct.status().code() != StatusCode::kUnimplemented) {
+      s = direct.status();
+    }
+  }
+  if (s.ok() && !seg.direct_) s = WriteAllAt(seg.fd_.get(), HeaderBytes(), 0, path);
   // The header and the directory entry must be durable before any record is acknowledged.
-  if (durable == WhenDurable::kOnCreate) {
+  if (durable != WhenDurable::kAtSeal) {
     seg.preallocate_ = true;
     if (s.ok()) seg.Preallocate(kSegmentHeaderSize);
     if (s.ok() && ::fdatasync(seg.fd_.get()) != 0) s = ErrnoError("fdatasync " + path);
@@ -250,6 +261,9 @@ void ActiveSegment::Preallocate(uint64_t need) {
   if (!preallocate_ || need <= allocated_ || average_batch_ >= kPrefillMaxBatchBytes) return;
   static const std::string* const zeros = new std::string(kPreallocateStep, '\0');
   const uint64_t target = (need / kPreallocateStep + 1) * kPreallocateStep;
+  // Not in the block a direct append writes next (after a failed one, allocated_ is the size the
+  // file was cut to): up to the zeros, the file then has a hole, which reads as zeros too.
+  if (direct_) allocated_ = std::max(allocated_, direct_->written_end());
   while (allocated_ < target) {
     const uint64_t n = std::min<uint64_t>(zeros->size(), target - allocated_);
     // Best effort: on a full disk the records are appended as they come (the append then
@@ -273,20 +287,37 @@ Status ActiveSegment::AppendFramed(std::span<iovec> pieces) {
   uint64_t bytes = 0;
   for (const iovec& piece : pieces) bytes += piece.iov_len;
   average_batch_ = (average_batch_ * 7 + bytes) / 8;
-  Preallocate(size_ + bytes);
-  Status s = WriteAllAt(fd_.get(), pieces, size_, path_);
-  if (!s.ok()) {
-    // Leave no partial frame behind: the next append must start on a frame boundary.
-    if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
-      damaged_ = true;
-      return ErrnoError("cannot undo a failed append to " + path_);
-    }
-    allocated_ = size_;
-    return s;
+  // Direct writes go around the page cache: the zeros ahead (written through it) must be on
+  // disk before the records reach them, so they are written half a step early.
+  Preallocate(size_ + bytes + (direct_ ? kPreallocateStep / 2 : 0));
+  if (direct_) {
+    Status s = direct_->Append(pieces);
+    if (!s.ok()) return UndoAppend(std::move(s));
+    size_ = direct_->size();
+    allocated_ = std::max(allocated_, direct_->written_end());
+    return Status::Ok();
   }
+  Status s = WriteAllAt(fd_.get(), pieces, size_, path_);
+  if (!s.ok()) return UndoAppend(std::move(s));
   size_ += bytes;
   allocated_ = std::max(allocated_, size_);
   return Status::Ok();
+}
+
+Status ActiveSegment::UndoAppend(Status error) {
+  // Leave no partial frame behind: the next append must start on a frame boundary.
+  if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
+    damaged_ = true;
+    return ErrnoError("cannot undo a failed append to " + path_);
+  }
+  allocated_ = size_;
+  if (direct_) {
+    if (Status reload = direct_->Reload(fd_.get(), size_); !reload.ok()) {
+      damaged_ = true;
+      return reload;
+    }
+  }
+  return error;
 }
 
 Status ActiveSegment::Sync() {
@@ -322,6 +353,12 @@ Status ActiveSegment::TruncateTo(uint64_t size) {
   }
   size_ = size;
   allocated_ = size;
+  if (direct_) {
+    if (Status s = direct_->Reload(fd_.get(), size); !s.ok()) {
+      damaged_ = true;
+      return s;
+    }
+  }
   return Status::Ok();
 }
 
