@@ -28,6 +28,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
       if (errno == EINTR) continue;
       return ErrnoError("write " + path);
     }
+    if (n == 0) return IoError("write " + path + " wrote nothing");  // rather than loop
     data.remove_prefix(static_cast<size_t>(n));
   }
   return Status::Ok();
@@ -36,12 +37,17 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 Status WriteAllAt(int fd, std::span<iovec> pieces, uint64_t offset, const std::string& path,
                   uint64_t* written) {
   while (!pieces.empty()) {
+    if (pieces.front().iov_len == 0) {
+      pieces = pieces.subspan(1);
+      continue;
+    }
     const auto count = static_cast<int>(std::min<size_t>(pieces.size(), IOV_MAX));
     const ssize_t n = ::pwritev(fd, pieces.data(), count, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("write to " + path);
     }
+    if (n == 0) return IoError("write to " + path + " wrote nothing");  // rather than loop
     offset += static_cast<uint64_t>(n);
     if (written != nullptr) *written += static_cast<uint64_t>(n);
     SkipBytes(&pieces, static_cast<size_t>(n));

@@ -130,6 +130,23 @@ TEST(Files, WriteAllAtWritesMorePiecesThanOneCallTakes) {
   EXPECT_EQ(ReadWholeFile(path).value(), "header|" + expected);
 }
 
+TEST(Files, WriteAllAtSkipsEmptyPieces) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("f");
+  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  ASSERT_TRUE(fd.valid());
+  std::vector<std::string> parts = {"", "a", "", "", "b", ""};
+  std::vector<iovec> pieces = PiecesOf(parts);
+  uint64_t written = 0;
+  ASSERT_TRUE(WriteAllAt(fd.get(), pieces, 0, path, &written).ok());
+  EXPECT_EQ(written, 2u);
+  std::vector<std::string> empty = {"", ""};
+  std::vector<iovec> none = PiecesOf(empty);
+  ASSERT_TRUE(WriteAllAt(fd.get(), none, 2, path, &written).ok());
+  EXPECT_EQ(written, 2u);
+  EXPECT_EQ(ReadWholeFile(path).value(), "ab");
+}
+
 // A file size limit (RLIMIT_FSIZE) makes pwritev write short and then fail: what was written is
 // counted, and the error names the file.
 TEST(Files, WriteAllAtCountsAShortWriteBeforeAnError) {

@@ -376,6 +376,7 @@ Status ActiveSegment::Seal() {
   ::chmod(path_.c_str(), 0444);  // sealed segments are read-only forever
   if (::rename(path_.c_str(), to.c_str()) != 0) return ErrnoError("cannot seal " + path_);
   fd_.reset();
+  direct_.reset();  // its descriptor and buffer
   sealed_ = true;
   return SyncDirectory(dir_);
 }
