@@ -76,10 +76,13 @@ void ExpectContiguous(const std::vector<Record>& records) {
   }
 }
 
-void FollowWriterAcrossSizeSeals(bool bounded) {
+// `records` records appended while a tailer follows them, into segments of `segment_max_bytes`,
+// the last of them numbered `min_last_segment` or more.
+void FollowWriter(bool bounded, uint64_t segment_max_bytes, int records,
+                  uint64_t min_last_segment) {
   TempDir tmp;
   LogOptions options;
-  options.segment_max_bytes = 2000;
+  options.segment_max_bytes = segment_max_bytes;
   auto w = LogWriter::Open(tmp.path(), options);
   ASSERT_TRUE(w.ok());
   TailerOptions tailer_options;
@@ -87,10 +90,9 @@ void FollowWriterAcrossSizeSeals(bool bounded) {
   auto tailer = Tailer::Open(tmp.path(), {}, tailer_options);
   ASSERT_TRUE(tailer.ok()) << tailer.status().ToString();
 
-  constexpr int kRecords = 300;
   std::thread producer([&] {
     std::vector<std::future<Status>> acks;
-    for (int i = 0; i < kRecords; ++i) {
+    for (int i = 0; i < records; ++i) {
       auto p = std::make_shared<std::promise<Status>>();
       acks.push_back(p->get_future());
       (*w)->Append(Body(i), [p](const Status& s) { p->set_value(s); });
@@ -98,20 +100,25 @@ void FollowWriterAcrossSizeSeals(bool bounded) {
     }
     for (auto& a : acks) EXPECT_TRUE(a.get().ok());
   });
-  const std::vector<Record> got = Take(*tailer, kRecords);
+  const std::vector<Record> got = Take(*tailer, records);
   producer.join();
-  ASSERT_EQ(got.size(), size_t{kRecords});
-  for (int i = 0; i < kRecords; ++i) EXPECT_EQ(got[i].body, Body(i)) << i;
+  ASSERT_EQ(got.size(), static_cast<size_t>(records));
+  for (int i = 0; i < records; ++i) EXPECT_EQ(got[i].body, Body(i)) << i;
   ExpectContiguous(got);
-  EXPECT_GE(got.back().position.segment, 10u) << "the records span many seals";
+  EXPECT_GE(got.back().position.segment, min_last_segment) << "the records span seals";
   EXPECT_TRUE(Drain(*tailer).empty());
   ASSERT_TRUE((*w)->Close().ok());
   EXPECT_TRUE(Drain(*tailer).empty());
 }
 
-TEST(Tailer, FollowsAWriterAcrossSizeSeals) { FollowWriterAcrossSizeSeals(false); }
+TEST(Tailer, FollowsAWriterAcrossSizeSeals) { FollowWriter(false, 2000, 300, 10); }
 
-TEST(Tailer, FollowsAWriterUpToWhatItAcknowledged) { FollowWriterAcrossSizeSeals(true); }
+TEST(Tailer, FollowsAWriterUpToWhatItAcknowledged) { FollowWriter(true, 2000, 300, 10); }
+
+// Thousands of batches per segment, each rewriting the block the one before ended in: with
+// direct I/O (the default durability, where the file system takes it) that block is written
+// around the page cache the tailer reads through.
+TEST(Tailer, FollowsAWriterThroughRewrittenBlocks) { FollowWriter(false, 1 << 20, 20000, 2); }
 
 TEST(Tailer, ContinuesAcrossAWriterCloseAndReopen) {
   TempDir tmp;
