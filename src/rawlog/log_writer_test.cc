@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "base/files.h"
@@ -326,6 +328,39 @@ TEST(LogWriter, FsyncDurabilitySyncsEveryBatch) {
   ASSERT_TRUE(w.ok());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(AppendAndWait(**w, "r").ok());
   EXPECT_EQ((*w)->Stats().syncs, 5u);  // one append at a time: one batch, one sync each
+}
+
+// The cache flushes the block device under `dir` has completed (the 16th field of its stat in
+// sysfs), or nullopt when `dir` is not on a block device with a volatile write cache, where
+// there is nothing to flush.
+std::optional<uint64_t> DiskCacheFlushes(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || major(st.st_dev) == 0) return std::nullopt;
+  const std::string sys =
+      "/sys/dev/block/" + std::to_string(major(st.st_dev)) + ":" + std::to_string(minor(st.st_dev));
+  auto cache = ReadWholeFile(sys + "/queue/write_cache");                 // a whole disk
+  if (!cache.ok()) cache = ReadWholeFile(sys + "/../queue/write_cache");  // a partition's disk
+  if (!cache.ok() || cache->rfind("write back", 0) != 0) return std::nullopt;
+  std::ifstream stat_file(sys + "/stat");
+  std::vector<uint64_t> fields;
+  for (uint64_t v = 0; stat_file >> v;) fields.push_back(v);
+  if (fields.size() < 16) return std::nullopt;
+  return fields[15];
+}
+
+// What a 2xx promises under kFsync: each acknowledged batch was followed by a flush of the
+// disk's volatile cache, with records written directly as with buffered ones. (Other work on the
+// machine may flush too, so this checks a lower bound.)
+TEST(LogWriter, EveryAcknowledgedBatchFlushesTheDisksCache) {
+  TempDir tmp;
+  const std::optional<uint64_t> before = DiskCacheFlushes(tmp.path());
+  if (!before) GTEST_SKIP() << tmp.path() << " is not on a disk with a volatile write cache";
+  auto w = LogWriter::Open(tmp.path(), {});
+  ASSERT_TRUE(w.ok());
+  constexpr int kBatches = 100;
+  for (int i = 0; i < kBatches; ++i) ASSERT_TRUE(AppendAndWait(**w, "r" + std::to_string(i)).ok());
+  EXPECT_GE(*DiskCacheFlushes(tmp.path()) - *before, uint64_t{kBatches})
+      << "direct I/O: " << (*w)->Stats().direct_io;
 }
 
 // Only kFsync, which syncs after every batch, writes records with direct I/O, and only where
