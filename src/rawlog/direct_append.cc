@@ -45,10 +45,6 @@ Result<DirectAppender> DirectAppender::Open(const std::string& path, std::string
   return appender;
 }
 
-Status DirectAppender::WriteBlocks(const char* data, uint64_t bytes, uint64_t offset) {
-  return WriteAllAt(fd_.get(), std::string_view(data, bytes), offset, path_);
-}
-
 Status DirectAppender::Append(std::span<const iovec> pieces) {
   uint64_t start = block_start_;
   uint64_t used = used_;
@@ -62,7 +58,8 @@ Status DirectAppender::Append(std::span<const iovec> pieces) {
       from += n;
       left -= n;
       if (used == kBuffer) {
-        FOOTFALL_RETURN_IF_ERROR(WriteBlocks(buffer_.get(), kBuffer, start));
+        FOOTFALL_RETURN_IF_ERROR(
+            WriteAllAt(fd_.get(), std::string_view(buffer_.get(), kBuffer), start, path_));
         start += kBuffer;
         used = 0;
       }
@@ -70,7 +67,10 @@ Status DirectAppender::Append(std::span<const iovec> pieces) {
   }
   const uint64_t padded = RoundUp(used);
   std::memset(buffer_.get() + used, 0, padded - used);
-  if (padded > 0) FOOTFALL_RETURN_IF_ERROR(WriteBlocks(buffer_.get(), padded, start));
+  if (padded > 0) {
+    FOOTFALL_RETURN_IF_ERROR(
+        WriteAllAt(fd_.get(), std::string_view(buffer_.get(), padded), start, path_));
+  }
   // Keep the last, partly filled block for the next append.
   const uint64_t whole = used / kBlock * kBlock;
   std::memmove(buffer_.get(), buffer_.get() + whole, used - whole);

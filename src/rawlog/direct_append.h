@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "base/files.h"
 #include "base/status.h"
@@ -31,7 +32,7 @@ class DirectAppender {
  public:
   static constexpr uint64_t kBlock = 4096;  // offset, size and memory alignment of every write
 
-  // Opens `path` for direct writes and writes its first `size` bytes, `head` (`size` < kBlock),
+  // Opens `path` for direct writes and writes `head` (shorter than kBlock) as its first bytes,
   // which proves that its file system takes direct I/O with this alignment. kUnimplemented
   // when it does not (tmpfs of older kernels, some network file systems): write it buffered.
   static Result<DirectAppender> Open(const std::string& path, std::string_view head);
@@ -52,7 +53,6 @@ class DirectAppender {
     void operator()(char* p) const { std::free(p); }
   };
   DirectAppender(std::string path, UniqueFd fd, std::unique_ptr<char[], Free> buffer);
-  Status WriteBlocks(const char* data, uint64_t bytes, uint64_t offset);
 
   std::string path_;
   UniqueFd fd_;
