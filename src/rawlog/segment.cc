@@ -306,18 +306,24 @@ Status ActiveSegment::AppendFramed(std::span<iovec> pieces) {
 
 Status ActiveSegment::UndoAppend(Status error) {
   // Leave no partial frame behind: the next append must start on a frame boundary.
-  if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
+  Status cut = CutTo(size_, "cannot undo a failed append to ");
+  return cut.ok() ? error : cut;
+}
+
+Status ActiveSegment::CutTo(uint64_t size, std::string_view failure) {
+  if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) {
     damaged_ = true;
-    return ErrnoError("cannot undo a failed append to " + path_);
+    return ErrnoError(std::string(failure) + path_);
   }
-  allocated_ = size_;
+  size_ = size;
+  allocated_ = size;
   if (direct_) {
-    if (Status reload = direct_->Reload(fd_.get(), size_); !reload.ok()) {
+    if (Status s = direct_->Reload(fd_.get(), size); !s.ok()) {
       damaged_ = true;
-      return reload;
+      return s;
     }
   }
-  return error;
+  return Status::Ok();
 }
 
 Status ActiveSegment::Sync() {
@@ -347,19 +353,7 @@ Status ActiveSegment::TruncateTo(uint64_t size) {
     return InvalidArgument("cannot cut " + path_ + " of " + std::to_string(size_) + " bytes to " +
                            std::to_string(size));
   }
-  if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) {
-    damaged_ = true;
-    return ErrnoError("cannot truncate " + path_);
-  }
-  size_ = size;
-  allocated_ = size;
-  if (direct_) {
-    if (Status s = direct_->Reload(fd_.get(), size); !s.ok()) {
-      damaged_ = true;
-      return s;
-    }
-  }
-  return Status::Ok();
+  return CutTo(size, "cannot truncate ");
 }
 
 Status ActiveSegment::Seal() {

@@ -127,6 +127,9 @@ class ActiveSegment {
   // After a failed append: cuts the file back to size_ (damaged() when that fails) and returns
   // `error`.
   Status UndoAppend(Status error);
+  // Cuts the file to `size` bytes and makes that size_ (reading back the last partial block for
+  // direct appends); damaged() when that fails, the error starting with `failure`.
+  Status CutTo(uint64_t size, std::string_view failure);
   std::unique_ptr<DirectAppender> direct_;  // records written with direct I/O, when set
 
   uint64_t size_ = 0;       // header and records
